@@ -1,0 +1,193 @@
+package io.fjord.index;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The file under an index: opened (or created), preallocated, mapped once, and later trimmed,
+ * re-extended, renamed, unmapped. Knows nothing about entries beyond their size.
+ *
+ * <pre>
+ *  byte 0                    fileBytes             mappedBytes
+ *  |<--- entries (valid) --->|<--- preallocated --->|
+ *  |<---------------- one mapping, never remapped ---------------->|
+ * </pre>
+ *
+ * <p>After a trim {@code fileBytes} is smaller than {@code mappedBytes}: the tail of the mapping
+ * then lies beyond EOF and must not be touched until the file is extended again.
+ *
+ * <p>Thread safety: every method except {@link #buffer()} and {@link #path()} belongs to the
+ * index's single writer thread.
+ */
+final class MappedIndexFile
+{
+    private volatile Path path;
+    private final RandomAccessFile file;
+    private final FileChannel channel;
+    private final MappedRegion region;
+    private final int mappedBytes;
+    private final int initialValidBytes;
+    private long fileBytes;
+    private boolean closed;
+
+    private MappedIndexFile(
+        final Path path,
+        final RandomAccessFile file,
+        final MappedRegion region,
+        final int mappedBytes,
+        final int initialValidBytes)
+    {
+        this.path = path;
+        this.file = file;
+        this.channel = file.getChannel();
+        this.region = region;
+        this.mappedBytes = mappedBytes;
+        this.initialValidBytes = initialValidBytes;
+        this.fileBytes = mappedBytes;
+    }
+
+    /**
+     * Opens or creates the file. Its current length is taken as valid entries (a cleanly closed
+     * index is trimmed to exactly its entries). The file is then preallocated to
+     * {@code maxIndexBytes} rounded down to whole entries, unless it is already longer, in which
+     * case it keeps its length so no entry is lost.
+     */
+    static MappedIndexFile open(final Path path, final int entrySizeBytes, final int maxIndexBytes) throws IOException
+    {
+        if (maxIndexBytes < 0)
+        {
+            throw new IllegalArgumentException("maxIndexBytes must be >= 0: " + maxIndexBytes + " for " + path);
+        }
+        final RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+        try
+        {
+            final long existingBytes = file.length();
+            if (existingBytes % entrySizeBytes != 0)
+            {
+                throw new CorruptIndexException("Index file " + path + " has length " + existingBytes +
+                    " bytes, which is not a multiple of the entry size " + entrySizeBytes);
+            }
+            if (existingBytes > Integer.MAX_VALUE)
+            {
+                throw new CorruptIndexException("Index file " + path + " has length " + existingBytes +
+                    " bytes, more than a single mapping can hold (" + Integer.MAX_VALUE + ")");
+            }
+            final int preallocatedBytes = maxIndexBytes - maxIndexBytes % entrySizeBytes;
+            final int mappedBytes = (int)Math.max(existingBytes, preallocatedBytes);
+            if (mappedBytes > existingBytes)
+            {
+                // Sparse on Linux (ftruncate): no disk blocks until entries are written.
+                file.setLength(mappedBytes);
+            }
+            final MappedRegion region = MappedRegion.mapReadWrite(file.getChannel(), mappedBytes);
+            return new MappedIndexFile(path, file, region, mappedBytes, (int)existingBytes);
+        }
+        catch (final IOException | RuntimeException | Error e)
+        {
+            try
+            {
+                file.close();
+            }
+            catch (final IOException closeFailure)
+            {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
+        }
+    }
+
+    Path path()
+    {
+        return path;
+    }
+
+    MappedByteBuffer buffer()
+    {
+        return region.buffer();
+    }
+
+    int mappedBytes()
+    {
+        return mappedBytes;
+    }
+
+    int initialValidBytes()
+    {
+        return initialValidBytes;
+    }
+
+    long fileBytes()
+    {
+        return fileBytes;
+    }
+
+    /**
+     * Shrinks the file, keeping the mapping. Remapping would swap the buffer under concurrent
+     * readers; keeping it is safe because readers only touch bytes below the new EOF. On Linux an
+     * access to a mapped page wholly beyond EOF raises SIGBUS (an {@code InternalError} in Java),
+     * and the page that straddles EOF stays readable, so nothing valid becomes unreachable.
+     */
+    void truncateFileTo(final int newFileBytes) throws IOException
+    {
+        channel.truncate(newFileBytes);
+        fileBytes = newFileBytes;
+    }
+
+    /** Re-extends a trimmed file to the full mapping so the tail of the mapping is backed again. */
+    void restorePreallocation() throws IOException
+    {
+        if (fileBytes < mappedBytes)
+        {
+            file.setLength(mappedBytes);
+            fileBytes = mappedBytes;
+        }
+    }
+
+    void force()
+    {
+        region.buffer().force();
+    }
+
+    /** Moves the file; the open descriptor and the mapping follow the inode, so both stay valid. */
+    void renameTo(final Path newPath) throws IOException
+    {
+        try
+        {
+            Files.move(path, newPath, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final AtomicMoveNotSupportedException e)
+        {
+            Files.move(path, newPath, StandardCopyOption.REPLACE_EXISTING);
+        }
+        path = newPath;
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    /** Unmaps and closes the descriptor. Idempotent. */
+    void close() throws IOException
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            region.unmap();
+        }
+        finally
+        {
+            file.close();
+        }
+    }
+}

@@ -1,0 +1,599 @@
+package io.fjord.log;
+
+import io.fjord.log.io.AtomicFiles;
+import io.fjord.log.io.OffsetCheckpointFile;
+import io.fjord.log.partition.PartitionLog;
+import io.fjord.log.segment.LogSegment;
+import io.fjord.log.writer.WriterPool;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fjord's embedded entry point: a data directory of topics, each a set of partition logs in
+ * Kafka's on-disk format.
+ * <pre>{@code
+ * try (LogEngine engine = LogEngine.open(Path.of("data"))) {
+ *     engine.createTopic("orders", 8, TopicConfig.defaults());
+ *     long offset = engine.partition("orders", 0).append(key, value, System.currentTimeMillis());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Appends go to one writer thread per partition (a few writer threads share the
+ * partitions); reads are lock-free; a scheduler thread runs retention, timed flushes and
+ * checkpoints. {@link #close()} writes a clean-shutdown marker so the next open skips recovery.
+ */
+public final class LogEngine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LogEngine.class.getName());
+
+    /** Kafka's names, so Fjord and Kafka can open each other's log directories. */
+    public static final String CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown";
+    public static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
+    public static final String LOG_START_CHECKPOINT = "log-start-offset-checkpoint";
+    public static final String META_PROPERTIES = "meta.properties";
+    public static final String LOCK_FILE = ".lock";
+    /** Suffix of a partition directory whose topic is being deleted. */
+    static final String DELETE_DIR_SUFFIX = "-delete";
+
+    private final EngineConfig config;
+    private final Path dataDir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final TopicMetadataFiles metadataFiles;
+    private final OffsetCheckpointFile recoveryPoints;
+    private final OffsetCheckpointFile logStarts;
+    private final WriterPool writers;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    private final Set<LogSegment> retiring = ConcurrentHashMap.newKeySet();
+    private final Object adminLock = new Object();
+    private volatile boolean closed;
+
+    /** A topic's own configs and its partitions; the array is replaced whole when partitions are added. */
+    private static final class Topic {
+        final String name;
+        volatile TopicConfig ownConfig;
+        volatile Partition[] partitions;
+
+        Topic(String name, TopicConfig ownConfig, Partition[] partitions) {
+            this.name = name;
+            this.ownConfig = ownConfig;
+            this.partitions = partitions;
+        }
+    }
+
+    private LogEngine(EngineConfig config, FileChannel lockChannel, FileLock lock) throws IOException {
+        this.config = config;
+        this.dataDir = config.dataDir();
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.metadataFiles = new TopicMetadataFiles(dataDir);
+        this.recoveryPoints = new OffsetCheckpointFile(dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
+        this.logStarts = new OffsetCheckpointFile(dataDir.resolve(LOG_START_CHECKPOINT));
+        this.writers = new WriterPool(config.writerThreads(), config.writerQueueCapacity(), config.appendTimeoutMs());
+        this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "fjord-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    public static LogEngine open(Path dataDir) {
+        return open(EngineConfig.builder(dataDir).build());
+    }
+
+    /**
+     * Opens the data directory, creating it if needed, and loads every topic. After an unclean
+     * shutdown each partition is recovered from its recovery point (see {@link PartitionLog}).
+     *
+     * @throws LogStorageException when the directory cannot be used (locked by another engine,
+     *                             unreadable, malformed metadata)
+     */
+    public static LogEngine open(EngineConfig config) {
+        Path dataDir = config.dataDir();
+        FileChannel lockChannel = null;
+        try {
+            Files.createDirectories(dataDir);
+            lockChannel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new LogStorageException("Data directory " + dataDir + " is in use by another LogEngine");
+            }
+            LogEngine engine = new LogEngine(config, lockChannel, lock);
+            try {
+                engine.load();
+            } catch (IOException | RuntimeException e) {
+                engine.abandon();
+                throw e;
+            }
+            return engine;
+        } catch (IOException e) {
+            closeQuietly(lockChannel);
+            throw new LogStorageException("Cannot open data directory " + dataDir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(lockChannel);
+            throw e;
+        }
+    }
+
+    private void load() throws IOException {
+        writeMetaPropertiesIfMissing();
+        Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
+        boolean cleanShutdown = Files.exists(marker);
+        // Until the next clean close, a crash must be treated as unclean.
+        AtomicFiles.deleteDurably(marker);
+        Map<TopicPartition, Long> recovery = readCheckpointOrEmpty(recoveryPoints);
+        Map<TopicPartition, Long> starts = readCheckpointOrEmpty(logStarts);
+
+        deleteLeftoverDeleteDirectories();
+        Map<String, Integer> adopted = partitionDirectoriesWithoutMetadata();
+        for (Map.Entry<String, Integer> entry : adopted.entrySet()) {
+            LOG.log(System.Logger.Level.INFO, "Adopting topic {0} ({1} partitions) found without metadata",
+                    entry.getKey(), entry.getValue());
+            metadataFiles.write(new TopicMetadataFiles.Stored(entry.getKey(), entry.getValue(), TopicConfig.defaults(),
+                    false));
+        }
+        for (TopicMetadataFiles.Stored stored : metadataFiles.readAll()) {
+            if (stored.deleting()) {
+                finishDeletion(stored.name(), stored.partitions());
+                continue;
+            }
+            TopicConfig effective = config.topicDefaults().overriddenBy(stored.config());
+            Partition[] partitions = new Partition[stored.partitions()];
+            for (int p = 0; p < partitions.length; p++) {
+                TopicPartition tp = new TopicPartition(stored.name(), p);
+                PartitionLog log = PartitionLog.open(dataDir.resolve(tp.directoryName()), tp, effective,
+                        recovery.getOrDefault(tp, 0L), starts.getOrDefault(tp, 0L), cleanShutdown,
+                        config.fileIo(), config.clock(), this::retire);
+                partitions[p] = new Partition(this, log, writers);
+            }
+            topics.put(stored.name(), new Topic(stored.name(), stored.config(), partitions));
+        }
+        writeCheckpoints();
+        schedule(this::enforceRetention, config.retentionCheckIntervalMs());
+        schedule(this::flushOnTimers, config.flushCheckIntervalMs());
+        schedule(this::checkpoint, config.checkpointIntervalMs());
+    }
+
+    private void writeMetaPropertiesIfMissing() throws IOException {
+        Path meta = dataDir.resolve(META_PROPERTIES);
+        if (!Files.exists(meta)) {
+            UUID uuid = UUID.randomUUID();
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16)
+                    .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+            AtomicFiles.write(meta, "#Written by Fjord\nversion=1\ncluster.id=" + clusterId + "\nnode.id=1\n");
+        }
+    }
+
+    private Map<TopicPartition, Long> readCheckpointOrEmpty(OffsetCheckpointFile file) {
+        try {
+            return file.read();
+        } catch (IOException e) {
+            // Both checkpoints are hints: without them every partition is recovered from offset 0
+            // and starts at its first segment. Safe, only slower.
+            LOG.log(System.Logger.Level.WARNING, "Ignoring unreadable checkpoint: {0}", e.getMessage());
+            return Map.of();
+        }
+    }
+
+    private void deleteLeftoverDeleteDirectories() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir)) {
+            for (Path entry : entries) {
+                if (Files.isDirectory(entry) && entry.getFileName().toString().endsWith(DELETE_DIR_SUFFIX)) {
+                    deleteRecursively(entry);
+                }
+            }
+        }
+    }
+
+    /** Partition directories (e.g. from a Kafka log dir) whose topic has no metadata file. */
+    private Map<String, Integer> partitionDirectoriesWithoutMetadata() throws IOException {
+        Set<String> known = new TreeSet<>();
+        for (TopicMetadataFiles.Stored stored : metadataFiles.readAll()) {
+            known.add(stored.name());
+        }
+        Map<String, Integer> found = new HashMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir)) {
+            for (Path entry : entries) {
+                TopicPartition tp = TopicPartition.parseDirectoryName(entry.getFileName().toString());
+                if (tp != null && Files.isDirectory(entry) && !known.contains(tp.topic())) {
+                    found.merge(tp.topic(), tp.partition() + 1, Math::max);
+                }
+            }
+        }
+        return found;
+    }
+
+    private void schedule(Runnable task, long intervalMs) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // A periodic task that throws is cancelled for good: log and keep it alive.
+                LOG.log(System.Logger.Level.WARNING, "Background task failed", e);
+            }
+        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Creates a topic with the given partition count and its own configs (unset ones use the defaults). */
+    public void createTopic(String name, int partitions, TopicConfig topicConfig) {
+        ensureOpen();
+        TopicNames.validate(name);
+        checkPartitionCount(name, partitions);
+        synchronized (adminLock) {
+            ensureOpen();
+            if (topics.containsKey(name)) {
+                throw new TopicExistsException("Topic '" + name + "' already exists");
+            }
+            TopicConfig effective = config.topicDefaults().overriddenBy(topicConfig);
+            try {
+                metadataFiles.write(new TopicMetadataFiles.Stored(name, partitions, topicConfig, false));
+                Partition[] created = openPartitions(name, 0, partitions, effective, null);
+                topics.put(name, new Topic(name, topicConfig, created));
+            } catch (IOException e) {
+                throw new LogStorageException("Cannot create topic '" + name + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public void createTopic(String name, int partitions) {
+        createTopic(name, partitions, TopicConfig.defaults());
+    }
+
+    private Partition[] openPartitions(String name, int from, int to, TopicConfig effective, Partition[] existing)
+            throws IOException {
+        Partition[] result = new Partition[to];
+        if (existing != null) {
+            System.arraycopy(existing, 0, result, 0, existing.length);
+        }
+        for (int p = from; p < to; p++) {
+            TopicPartition tp = new TopicPartition(name, p);
+            Path dir = dataDir.resolve(tp.directoryName());
+            if (Files.exists(dir)) {
+                deleteRecursively(dir); // a leftover of a crashed deletion of a same-named topic
+            }
+            PartitionLog log = PartitionLog.open(dir, tp, effective, 0, 0, true, config.fileIo(), config.clock(),
+                    this::retire);
+            result[p] = new Partition(this, log, writers);
+        }
+        return result;
+    }
+
+    private void checkPartitionCount(String name, int partitions) {
+        if (partitions < 1 || partitions > config.maxPartitionsPerTopic()) {
+            throw new InvalidTopicException("Topic '" + name + "': partition count " + partitions + " is not in [1, "
+                    + config.maxPartitionsPerTopic() + "] (maxPartitionsPerTopic)");
+        }
+    }
+
+    /** Raises a topic's partition count (Kafka never lowers it). */
+    public void createPartitions(String name, int newTotal) {
+        ensureOpen();
+        synchronized (adminLock) {
+            Topic topic = topic(name);
+            int current = topic.partitions.length;
+            if (newTotal <= current) {
+                throw new InvalidTopicException("Topic '" + name + "' has " + current
+                        + " partitions; the new count must be larger, got " + newTotal);
+            }
+            checkPartitionCount(name, newTotal);
+            try {
+                metadataFiles.write(new TopicMetadataFiles.Stored(name, newTotal, topic.ownConfig, false));
+                topic.partitions = openPartitions(name, current, newTotal,
+                        config.topicDefaults().overriddenBy(topic.ownConfig), topic.partitions);
+            } catch (IOException e) {
+                throw new LogStorageException("Cannot add partitions to '" + name + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Replaces a topic's own configs; takes effect on the next append and retention pass. */
+    public void alterTopicConfig(String name, TopicConfig topicConfig) {
+        ensureOpen();
+        synchronized (adminLock) {
+            Topic topic = topic(name);
+            try {
+                metadataFiles.write(new TopicMetadataFiles.Stored(name, topic.partitions.length, topicConfig, false));
+            } catch (IOException e) {
+                throw new LogStorageException("Cannot alter configs of '" + name + "': " + e.getMessage(), e);
+            }
+            topic.ownConfig = topicConfig;
+            TopicConfig effective = config.topicDefaults().overriddenBy(topicConfig);
+            for (Partition partition : topic.partitions) {
+                partition.log().updateConfig(effective);
+            }
+        }
+    }
+
+    /**
+     * Deletes a topic and its data. Appends already queued finish first; later ones fail.
+     * Crash-safe: the topic is marked deleting before any file goes.
+     */
+    public void deleteTopic(String name) {
+        ensureOpen();
+        synchronized (adminLock) {
+            Topic topic = topic(name);
+            Partition[] partitions = topic.partitions;
+            try {
+                metadataFiles.write(new TopicMetadataFiles.Stored(name, partitions.length, topic.ownConfig, true));
+                topics.remove(name);
+                for (Partition partition : partitions) {
+                    partition.log().markClosed();
+                    writers.awaitQuiescence(partition.topicPartition());
+                }
+                for (Partition partition : partitions) {
+                    partition.log().closeAndDeleteFiles();
+                }
+                metadataFiles.delete(name);
+            } catch (IOException e) {
+                throw new LogStorageException("Cannot delete topic '" + name + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void finishDeletion(String name, int partitions) throws IOException {
+        LOG.log(System.Logger.Level.INFO, "Finishing the interrupted deletion of topic {0}", name);
+        for (int p = 0; p < partitions; p++) {
+            Path dir = dataDir.resolve(new TopicPartition(name, p).directoryName());
+            if (Files.exists(dir)) {
+                deleteRecursively(dir);
+            }
+        }
+        metadataFiles.delete(name);
+    }
+
+    public Set<String> topics() {
+        return Collections.unmodifiableSet(new TreeSet<>(topics.keySet()));
+    }
+
+    public boolean topicExists(String name) {
+        return topics.containsKey(name);
+    }
+
+    public int partitionCount(String name) {
+        return topic(name).partitions.length;
+    }
+
+    /** The configs set on the topic itself (not the defaults). */
+    public TopicConfig topicConfig(String name) {
+        return topic(name).ownConfig;
+    }
+
+    /** The configs in force for the topic: its own over the engine's defaults. */
+    public TopicConfig effectiveTopicConfig(String name) {
+        return config.topicDefaults().overriddenBy(topic(name).ownConfig);
+    }
+
+    /** @throws UnknownTopicOrPartitionException when the topic or the partition does not exist */
+    public Partition partition(String topicName, int partition) {
+        ensureOpen();
+        Partition[] partitions = topic(topicName).partitions;
+        if (partition < 0 || partition >= partitions.length) {
+            throw new UnknownTopicOrPartitionException("Topic '" + topicName + "' has no partition " + partition
+                    + " (it has " + partitions.length + ")");
+        }
+        return partitions[partition];
+    }
+
+    public List<Partition> partitions(String topicName) {
+        return List.of(topic(topicName).partitions);
+    }
+
+    private Topic topic(String name) {
+        ensureOpen();
+        Topic topic = name == null ? null : topics.get(name);
+        if (topic == null) {
+            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
+        }
+        return topic;
+    }
+
+    /** Runs a retention pass now (it also runs every retention check interval). */
+    public void enforceRetention() {
+        long nowMs = config.clock().nowMs();
+        for (PartitionLog log : allLogs()) {
+            if (!log.isClosed()) {
+                log.deleteRetiredSegments(nowMs);
+            }
+        }
+    }
+
+    private void flushOnTimers() {
+        long nowMs = config.clock().nowMs();
+        for (PartitionLog log : allLogs()) {
+            if (!log.isClosed()) {
+                log.maybeFlushOnTimer(nowMs);
+            }
+        }
+    }
+
+    /** Writes the recovery-point and log-start checkpoints now. */
+    public void checkpoint() {
+        try {
+            writeCheckpoints();
+        } catch (IOException e) {
+            throw new LogStorageException("Cannot write checkpoints: " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized void writeCheckpoints() throws IOException {
+        Map<TopicPartition, Long> recovery = new HashMap<>();
+        Map<TopicPartition, Long> starts = new HashMap<>();
+        for (PartitionLog log : allLogs()) {
+            recovery.put(log.topicPartition(), log.recoveryPoint());
+            starts.put(log.topicPartition(), log.logStartOffset());
+        }
+        recoveryPoints.write(recovery);
+        logStarts.write(starts);
+    }
+
+    private List<PartitionLog> allLogs() {
+        List<PartitionLog> logs = new ArrayList<>();
+        for (Topic topic : topics.values()) {
+            for (Partition partition : topic.partitions) {
+                logs.add(partition.log());
+            }
+        }
+        return logs;
+    }
+
+    private void retire(LogSegment segment, long delayMs) {
+        retiring.add(segment);
+        Runnable delete = () -> {
+            if (retiring.remove(segment)) {
+                try {
+                    segment.closeAndDelete();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Could not delete " + segment, e);
+                }
+            }
+        };
+        try {
+            scheduler.schedule(delete, delayMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            delete.run(); // shutting down: close() deletes whatever is left
+        }
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new EngineClosedException("LogEngine on " + dataDir + " is closed");
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Finishes queued appends, flushes and closes every log, writes the checkpoints and the
+     * clean-shutdown marker, and releases the directory lock. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (adminLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        IOException failure = null;
+        writers.close();
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (LogSegment segment : new ArrayList<>(retiring)) {
+            retiring.remove(segment);
+            try {
+                segment.closeAndDelete();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        boolean allClosed = true;
+        for (PartitionLog log : allLogs()) {
+            try {
+                log.close();
+            } catch (IOException | RuntimeException e) {
+                allClosed = false;
+                LOG.log(System.Logger.Level.WARNING, "Closing " + log.topicPartition() + " failed", e);
+            }
+        }
+        try {
+            writeCheckpoints();
+            if (allClosed) {
+                AtomicFiles.createMarker(dataDir.resolve(CLEAN_SHUTDOWN_FILE));
+            }
+        } catch (IOException e) {
+            failure = e;
+        }
+        releaseLock();
+        if (failure != null) {
+            throw new LogStorageException("Closing the engine on " + dataDir + " failed: " + failure.getMessage(),
+                    failure);
+        }
+    }
+
+    /** After a failed open: stop threads and close what was opened, leaving no marker. */
+    private void abandon() {
+        closed = true;
+        writers.close();
+        scheduler.shutdownNow();
+        for (PartitionLog log : allLogs()) {
+            try {
+                log.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Closing " + log.topicPartition() + " failed", e);
+            }
+        }
+        releaseLock();
+    }
+
+    private void releaseLock() {
+        try {
+            lock.release();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Releasing the lock on " + dataDir + " failed", e);
+        }
+        closeQuietly(lockChannel);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Closing a file failed", e);
+            }
+        }
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+                for (Path entry : entries) {
+                    deleteRecursively(entry);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+}

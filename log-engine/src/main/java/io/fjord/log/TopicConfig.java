@@ -1,0 +1,254 @@
+package io.fjord.log;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A topic's configuration, under Kafka's config names so tools and the wire protocol can pass them
+ * through unchanged. Immutable; {@link #with(String, String)} returns a changed copy.
+ *
+ * <p>Only explicitly set values are stored (what Kafka calls dynamic topic configs); every getter
+ * falls back to the default named next to its key.
+ */
+public final class TopicConfig {
+    public static final String SEGMENT_BYTES = "segment.bytes";
+    public static final int DEFAULT_SEGMENT_BYTES = 1 << 30;
+    /** Small enough for tests that roll every few batches, large enough to hold one batch header. */
+    public static final int MIN_SEGMENT_BYTES = 128;
+
+    public static final String SEGMENT_MS = "segment.ms";
+    public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
+
+    public static final String SEGMENT_INDEX_BYTES = "segment.index.bytes";
+    public static final int DEFAULT_SEGMENT_INDEX_BYTES = 10 * 1024 * 1024;
+    /** Room for a few time index entries (12 bytes each); Kafka's own floor is 4. */
+    public static final int MIN_SEGMENT_INDEX_BYTES = 48;
+
+    public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
+    public static final int DEFAULT_INDEX_INTERVAL_BYTES = 4096;
+
+    public static final String RETENTION_MS = "retention.ms";
+    public static final long DEFAULT_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
+
+    public static final String RETENTION_BYTES = "retention.bytes";
+    public static final long DEFAULT_RETENTION_BYTES = -1;
+
+    public static final String FLUSH_MESSAGES = "flush.messages";
+    public static final long DEFAULT_FLUSH_MESSAGES = Long.MAX_VALUE;
+
+    public static final String FLUSH_MS = "flush.ms";
+    public static final long DEFAULT_FLUSH_MS = Long.MAX_VALUE;
+
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
+
+    public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+    public static final long DEFAULT_FILE_DELETE_DELAY_MS = 60_000;
+
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String DEFAULT_CLEANUP_POLICY = "delete";
+
+    /** Fjord's own: {@code none} (Kafka's default: the OS flushes) or {@code sync} (fsync before ack). */
+    public static final String DURABILITY = "durability";
+    public static final String DEFAULT_DURABILITY = "none";
+
+    private static final Map<String, Object> DEFAULTS = defaults0();
+
+    private static final TopicConfig DEFAULT = new TopicConfig(Map.of());
+
+    private final Map<String, String> overrides;
+
+    private TopicConfig(Map<String, String> overrides) {
+        this.overrides = overrides;
+    }
+
+    public static TopicConfig defaults() {
+        return DEFAULT;
+    }
+
+    /** Validates every entry; unknown names and bad values throw {@link InvalidConfigException}. */
+    public static TopicConfig of(Map<String, String> overrides) {
+        TopicConfig config = DEFAULT;
+        for (Map.Entry<String, String> entry : overrides.entrySet()) {
+            config = config.with(entry.getKey(), entry.getValue());
+        }
+        return config;
+    }
+
+    /** The set of config names this engine understands. */
+    public static java.util.Set<String> names() {
+        return DEFAULTS.keySet();
+    }
+
+    public static String defaultValue(String name) {
+        Object value = DEFAULTS.get(name);
+        return value == null ? null : value.toString();
+    }
+
+    public TopicConfig with(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        if (!DEFAULTS.containsKey(name)) {
+            throw new InvalidConfigException("Unknown topic config '" + name + "'; known: " + DEFAULTS.keySet());
+        }
+        if (value == null) {
+            return without(name);
+        }
+        validate(name, value.trim());
+        Map<String, String> copy = new LinkedHashMap<>(overrides);
+        copy.put(name, value.trim());
+        return new TopicConfig(Collections.unmodifiableMap(copy));
+    }
+
+    /** This config with every explicitly set value of {@code overrides} on top. */
+    public TopicConfig overriddenBy(TopicConfig overrides) {
+        if (overrides.overrides.isEmpty()) {
+            return this;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(this.overrides);
+        merged.putAll(overrides.overrides);
+        return new TopicConfig(Collections.unmodifiableMap(merged));
+    }
+
+    public TopicConfig without(String name) {
+        Map<String, String> copy = new LinkedHashMap<>(overrides);
+        copy.remove(name);
+        return new TopicConfig(Collections.unmodifiableMap(copy));
+    }
+
+    /** Values set explicitly, by name. */
+    public Map<String, String> overrides() {
+        return overrides;
+    }
+
+    /** The effective value of a config (explicit or default), as text. */
+    public String value(String name) {
+        String value = overrides.get(name);
+        return value != null ? value : defaultValue(name);
+    }
+
+    public int segmentBytes() {
+        return (int) longValue(SEGMENT_BYTES);
+    }
+
+    public long segmentMs() {
+        return longValue(SEGMENT_MS);
+    }
+
+    public int segmentIndexBytes() {
+        return (int) longValue(SEGMENT_INDEX_BYTES);
+    }
+
+    public int indexIntervalBytes() {
+        return (int) longValue(INDEX_INTERVAL_BYTES);
+    }
+
+    /** -1: keep forever. */
+    public long retentionMs() {
+        return longValue(RETENTION_MS);
+    }
+
+    /** -1: no size limit. */
+    public long retentionBytes() {
+        return longValue(RETENTION_BYTES);
+    }
+
+    public long flushMessages() {
+        return longValue(FLUSH_MESSAGES);
+    }
+
+    public long flushMs() {
+        return longValue(FLUSH_MS);
+    }
+
+    public int maxMessageBytes() {
+        return (int) longValue(MAX_MESSAGE_BYTES);
+    }
+
+    public long fileDeleteDelayMs() {
+        return longValue(FILE_DELETE_DELAY_MS);
+    }
+
+    public String cleanupPolicy() {
+        return value(CLEANUP_POLICY);
+    }
+
+    public boolean syncDurability() {
+        return "sync".equals(value(DURABILITY));
+    }
+
+    private long longValue(String name) {
+        return Long.parseLong(value(name));
+    }
+
+    private static void validate(String name, String value) {
+        switch (name) {
+            case SEGMENT_BYTES -> checkRange(name, value, MIN_SEGMENT_BYTES, Integer.MAX_VALUE);
+            case SEGMENT_INDEX_BYTES -> checkRange(name, value, MIN_SEGMENT_INDEX_BYTES, Integer.MAX_VALUE);
+            case INDEX_INTERVAL_BYTES -> checkRange(name, value, 0, Integer.MAX_VALUE);
+            case MAX_MESSAGE_BYTES -> checkRange(name, value, 0, Integer.MAX_VALUE);
+            case SEGMENT_MS, FLUSH_MESSAGES, FLUSH_MS -> checkRange(name, value, 1, Long.MAX_VALUE);
+            case RETENTION_MS, RETENTION_BYTES -> checkRange(name, value, -1, Long.MAX_VALUE);
+            case FILE_DELETE_DELAY_MS -> checkRange(name, value, 0, Long.MAX_VALUE);
+            case CLEANUP_POLICY -> {
+                if (!value.equals("delete")) {
+                    throw new InvalidConfigException("Invalid value '" + value + "' for " + name
+                            + ": only 'delete' is supported (log compaction is not implemented yet)");
+                }
+            }
+            case DURABILITY -> {
+                if (!value.equals("none") && !value.equals("sync")) {
+                    throw new InvalidConfigException("Invalid value '" + value + "' for " + name
+                            + ": expected 'none' or 'sync'");
+                }
+            }
+            default -> throw new IllegalStateException("no validation for " + name);
+        }
+    }
+
+    private static void checkRange(String name, String value, long min, long max) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException("Invalid value '" + value + "' for " + name + ": not a number");
+        }
+        if (parsed < min || parsed > max) {
+            throw new InvalidConfigException("Invalid value " + parsed + " for " + name + ": must be in ["
+                    + min + ", " + max + "]");
+        }
+    }
+
+    private static Map<String, Object> defaults0() {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put(SEGMENT_BYTES, DEFAULT_SEGMENT_BYTES);
+        defaults.put(SEGMENT_MS, DEFAULT_SEGMENT_MS);
+        defaults.put(SEGMENT_INDEX_BYTES, DEFAULT_SEGMENT_INDEX_BYTES);
+        defaults.put(INDEX_INTERVAL_BYTES, DEFAULT_INDEX_INTERVAL_BYTES);
+        defaults.put(RETENTION_MS, DEFAULT_RETENTION_MS);
+        defaults.put(RETENTION_BYTES, DEFAULT_RETENTION_BYTES);
+        defaults.put(FLUSH_MESSAGES, DEFAULT_FLUSH_MESSAGES);
+        defaults.put(FLUSH_MS, DEFAULT_FLUSH_MS);
+        defaults.put(MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES);
+        defaults.put(FILE_DELETE_DELAY_MS, DEFAULT_FILE_DELETE_DELAY_MS);
+        defaults.put(CLEANUP_POLICY, DEFAULT_CLEANUP_POLICY);
+        defaults.put(DURABILITY, DEFAULT_DURABILITY);
+        return Collections.unmodifiableMap(defaults);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TopicConfig that && overrides.equals(that.overrides);
+    }
+
+    @Override
+    public int hashCode() {
+        return overrides.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TopicConfig" + overrides;
+    }
+}

@@ -1,0 +1,597 @@
+package io.fjord.log.partition;
+
+import io.fjord.index.CorruptIndexException;
+import io.fjord.log.EngineClosedException;
+import io.fjord.log.FileRegion;
+import io.fjord.log.InvalidRecordException;
+import io.fjord.log.LogStorageException;
+import io.fjord.log.OffsetOutOfRangeException;
+import io.fjord.log.RecordTooLargeException;
+import io.fjord.log.TopicConfig;
+import io.fjord.log.TopicPartition;
+import io.fjord.log.io.FileIo;
+import io.fjord.log.io.MillisClock;
+import io.fjord.log.record.BatchValidation;
+import io.fjord.log.record.CorruptRecordException;
+import io.fjord.log.record.RecordBatch;
+import io.fjord.log.record.RecordBatchDescriptor;
+import io.fjord.log.record.RecordCursor;
+import io.fjord.log.segment.LogSegment;
+import io.fjord.log.segment.SegmentFiles;
+import io.fjord.log.segment.SegmentRollbackException;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * One partition's log: an ordered set of {@link LogSegment}s, the last of which takes appends.
+ *
+ * <p>Single writer: exactly one thread (the partition's writer) calls {@link #append}. It owns the
+ * next offset as a plain field, writes the batches, and then publishes the log end offset with a
+ * volatile store. Readers on any thread {@link #read} up to the published end without locking.
+ * Admin operations (retention, {@link #deleteRecords}, flushes) run on other threads and take
+ * small locks that the append path never touches.
+ */
+public final class PartitionLog implements Closeable {
+    private static final System.Logger LOG = System.getLogger(PartitionLog.class.getName());
+
+    private final TopicPartition topicPartition;
+    private final Path dir;
+    private final FileIo io;
+    private final MillisClock clock;
+    private final SegmentRetirer retirer;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final Object flushLock = new Object();
+    private final Object startOffsetLock = new Object();
+
+    private volatile TopicConfig config;
+    private volatile LogSegment activeSegment;
+    private volatile long logEndOffset;
+    private volatile long logStartOffset;
+    private volatile long recoveryPoint;
+    private volatile long lastFlushMs;
+    private volatile boolean offline;
+    private volatile boolean closed;
+
+    // Writer-owned.
+    private final RecordBatch batch = new RecordBatch();
+    private final RecordCursor cursor = new RecordCursor();
+    private Thread writerThread;
+    private long lastAppendLastOffset;
+    private boolean syncPending;
+
+    private PartitionLog(TopicPartition topicPartition, Path dir, TopicConfig config, FileIo io, MillisClock clock,
+                         SegmentRetirer retirer) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+        this.config = config;
+        this.io = io;
+        this.clock = clock;
+        this.retirer = retirer;
+        this.lastFlushMs = clock.nowMs();
+    }
+
+    /**
+     * Opens (or creates) the log in {@code dir}. After a clean shutdown the indexes are trusted
+     * (and rebuilt only if they fail their sanity checks or are missing); otherwise every segment
+     * from the one holding {@code recoveryPoint} on is rescanned and cut at the first invalid byte,
+     * and every segment after a cut is deleted, so nothing after corruption is ever served.
+     */
+    public static PartitionLog open(Path dir, TopicPartition topicPartition, TopicConfig config, long recoveryPoint,
+                                    long checkpointedLogStartOffset, boolean cleanShutdown, FileIo io,
+                                    MillisClock clock, SegmentRetirer retirer) throws IOException {
+        PartitionLog log = new PartitionLog(topicPartition, dir, config, io, clock, retirer);
+        try {
+            log.load(recoveryPoint, checkpointedLogStartOffset, cleanShutdown);
+        } catch (IOException | RuntimeException e) {
+            log.closeSegmentsQuietly();
+            throw e;
+        }
+        return log;
+    }
+
+    private void load(long checkpointedRecoveryPoint, long checkpointedLogStartOffset, boolean cleanShutdown)
+            throws IOException {
+        Files.createDirectories(dir);
+        List<Long> baseOffsets = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(SegmentFiles.DELETED_SUFFIX) || name.endsWith(".tmp")) {
+                    Files.deleteIfExists(file); // a retired segment or a temp file from before a crash
+                    continue;
+                }
+                long base = SegmentFiles.baseOffsetOfLogFile(name);
+                if (base >= 0) {
+                    baseOffsets.add(base);
+                }
+            }
+        }
+        baseOffsets.sort(null);
+        TopicConfig cfg = config;
+        long recoverFrom = cleanShutdown ? Long.MAX_VALUE : segmentBaseAtOrBelow(baseOffsets, checkpointedRecoveryPoint);
+        boolean cut = false;
+        long nowMs = clock.nowMs();
+        List<LogSegment> rebuilt = new ArrayList<>();
+        for (long base : baseOffsets) {
+            LogSegment segment = LogSegment.open(dir, base, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), io, nowMs);
+            if (cut) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: deleting segment {1} that follows a truncated one",
+                        topicPartition, segment.logFile());
+                segment.closeAndDelete();
+                continue;
+            }
+            segments.put(base, segment);
+            if (base >= recoverFrom) {
+                cut = segment.recover(Integer.MAX_VALUE) > 0;
+                rebuilt.add(segment);
+            } else {
+                try {
+                    segment.loadClean();
+                } catch (CorruptIndexException e) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: rebuilding indexes of {1}: {2}", topicPartition,
+                            segment.logFile(), e.getMessage());
+                    cut = segment.recover(Integer.MAX_VALUE) > 0;
+                    rebuilt.add(segment);
+                }
+            }
+        }
+        // What recovery validated is made durable before the recovery point moves past it, and
+        // rebuilt older segments get the final time index entry and trimmed files a roll gives.
+        for (LogSegment segment : rebuilt) {
+            if (segment != segments.lastEntry().getValue()) {
+                segment.onBecomeInactive();
+            }
+            segment.flushAll();
+        }
+        long start = Math.max(0, checkpointedLogStartOffset);
+        if (segments.isEmpty()) {
+            LogSegment first = LogSegment.create(dir, start, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), io, nowMs);
+            segments.put(start, first);
+        }
+        LogSegment last = segments.lastEntry().getValue();
+        long end = last.nextOffset();
+        if (start > end) {
+            // The checkpointed start is past what survived (e.g. data lost with its disk cache):
+            // begin an empty log at the start offset rather than serve offsets below it again.
+            for (LogSegment segment : segments.values()) {
+                segment.closeAndDelete();
+            }
+            segments.clear();
+            last = LogSegment.create(dir, start, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), io, nowMs);
+            segments.put(start, last);
+            end = start;
+        }
+        activeSegment = last;
+        logEndOffset = end;
+        lastAppendLastOffset = end - 1;
+        logStartOffset = Math.max(start, segments.firstKey());
+        recoveryPoint = end;
+    }
+
+    private static long segmentBaseAtOrBelow(List<Long> baseOffsets, long offset) {
+        long found = Long.MIN_VALUE;
+        for (long base : baseOffsets) {
+            if (base <= offset) {
+                found = base;
+            }
+        }
+        return found;
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public TopicConfig config() {
+        return config;
+    }
+
+    public void updateConfig(TopicConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    /** The next offset to be assigned: readers see every offset below it. */
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    /** Every offset below this is fsynced. */
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    public boolean isOffline() {
+        return offline;
+    }
+
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /** A snapshot of the segments, oldest first. */
+    public List<LogSegment> segments() {
+        return new ArrayList<>(segments.values());
+    }
+
+    public long sizeBytes() {
+        long total = 0;
+        for (LogSegment segment : segments.values()) {
+            total += segment.sizeBytes();
+        }
+        return total;
+    }
+
+    /**
+     * Appends one or more v2 batches as received: validates each (length, magic, record count,
+     * CRC-32C, size against {@code max.message.bytes}, and each uncompressed record's framing),
+     * assigns offsets by patching base offset and leader epoch in place (both outside the CRC),
+     * rolls the segment when due, writes, and publishes the new log end offset.
+     *
+     * <p>Writer thread only. Returns the first assigned offset; {@link #lastAppendLastOffset()}
+     * has the last.
+     */
+    public long append(ByteBuffer records, int leaderEpoch) {
+        assert isWriterThread() : "append on " + Thread.currentThread() + ", writer is " + writerThread;
+        if (closed) {
+            throw new EngineClosedException(topicPartition + " is closed");
+        }
+        if (offline) {
+            throw new LogStorageException(topicPartition + " is offline after an unrecoverable storage error");
+        }
+        TopicConfig cfg = config;
+        int start = records.position();
+        int end = records.limit();
+        if (end - start == 0) {
+            throw new InvalidRecordException(topicPartition + ": no record batch to append");
+        }
+        if (end - start > cfg.segmentBytes()) {
+            throw new RecordTooLargeException(topicPartition + ": " + (end - start) + " bytes of batches exceed "
+                    + TopicConfig.SEGMENT_BYTES + "=" + cfg.segmentBytes());
+        }
+        validateBatches(records, start, end, cfg.maxMessageBytes());
+
+        long firstOffset = logEndOffset;
+        long nextOffset = firstOffset;
+        for (int offset = start; offset < end; offset += batch.sizeInBytes()) {
+            batch.wrap(records, offset);
+            batch.baseOffset(nextOffset);
+            batch.partitionLeaderEpoch(leaderEpoch);
+            nextOffset = batch.nextOffset();
+        }
+        try {
+            LogSegment segment = maybeRoll(end - start, firstOffset, nextOffset - 1, cfg);
+            segment.append(records);
+        } catch (SegmentRollbackException e) {
+            offline = true;
+            throw new LogStorageException(topicPartition + " went offline: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new LogStorageException(topicPartition + ": append failed, nothing was written: " + e.getMessage(), e);
+        }
+        lastAppendLastOffset = nextOffset - 1;
+        logEndOffset = nextOffset;
+        if (nextOffset - recoveryPoint >= cfg.flushMessages()) {
+            flush();
+        }
+        return firstOffset;
+    }
+
+    /** The last offset assigned by the most recent {@link #append}; writer thread only. */
+    public long lastAppendLastOffset() {
+        return lastAppendLastOffset;
+    }
+
+    private void validateBatches(ByteBuffer records, int start, int end, int maxBatchBytes) {
+        for (int offset = start; offset < end; ) {
+            batch.wrap(records, offset);
+            BatchValidation validation = batch.validate(end - offset, maxBatchBytes);
+            if (!validation.isValid()) {
+                if (validation == BatchValidation.INVALID_LENGTH && end - offset >= RecordBatchDescriptor.LOG_OVERHEAD
+                        && batch.sizeInBytes() > maxBatchBytes) {
+                    throw new RecordTooLargeException(topicPartition + ": batch of " + batch.sizeInBytes()
+                            + " bytes exceeds " + TopicConfig.MAX_MESSAGE_BYTES + "=" + maxBatchBytes);
+                }
+                throw new InvalidRecordException(topicPartition + ": batch at byte " + (offset - start) + " is "
+                        + validation);
+            }
+            if (batch.compressionId() == 0) {
+                validateRecords(offset - start);
+            }
+            offset += batch.sizeInBytes();
+        }
+    }
+
+    /** Walks an uncompressed batch's records so no reader ever meets a malformed one later. */
+    private void validateRecords(int batchStart) {
+        try {
+            cursor.reset(batch);
+            int expectedDelta = 0;
+            while (cursor.next()) {
+                if (cursor.offsetDelta() != expectedDelta++) {
+                    throw new InvalidRecordException(topicPartition + ": batch at byte " + batchStart
+                            + " has offset delta " + cursor.offsetDelta() + " where " + (expectedDelta - 1)
+                            + " belongs");
+                }
+            }
+        } catch (CorruptRecordException e) {
+            throw new InvalidRecordException(topicPartition + ": batch at byte " + batchStart + ": " + e.getMessage());
+        }
+    }
+
+    private LogSegment maybeRoll(int appendBytes, long firstOffset, long lastOffset, TopicConfig cfg)
+            throws IOException {
+        LogSegment segment = activeSegment;
+        long nowMs = clock.nowMs();
+        boolean roll = !segment.isEmpty()
+                && (segment.sizeBytes() > cfg.segmentBytes() - appendBytes
+                || nowMs - segment.createdMs() > cfg.segmentMs()
+                || segment.indexesFull()
+                || !segment.canHoldOffset(lastOffset));
+        if (!roll) {
+            return segment;
+        }
+        // Create the new segment first: if that fails the old one must stay active and untrimmed.
+        LogSegment next = LogSegment.create(dir, firstOffset, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), io,
+                nowMs);
+        segments.put(firstOffset, next);
+        activeSegment = next;
+        segment.onBecomeInactive();
+        return next;
+    }
+
+    /**
+     * Up to {@code maxBytes} of batches starting at the batch that holds {@code offset} (the whole
+     * first batch even if larger). Empty at the log end; any thread.
+     */
+    public FileRegion read(long offset, int maxBytes) {
+        long end = logEndOffset;
+        long start = logStartOffset;
+        if (offset == end) {
+            return FileRegion.EMPTY;
+        }
+        if (offset < start || offset > end) {
+            throw new OffsetOutOfRangeException(topicPartition + ": offset " + offset + " is outside [" + start
+                    + ", " + end + "]");
+        }
+        try {
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+            while (entry != null) {
+                FileRegion region = entry.getValue().read(offset, maxBytes);
+                if (region != null) {
+                    return region;
+                }
+                entry = segments.higherEntry(entry.getKey());
+            }
+            return FileRegion.EMPTY;
+        } catch (IOException e) {
+            throw new LogStorageException(topicPartition + ": read at offset " + offset + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The first offset whose record timestamp is at least {@code timestampMs}, or -1 when no record
+     * is that recent. Uses the time indexes; any thread.
+     */
+    public long offsetForTimestamp(long timestampMs) {
+        long start = logStartOffset;
+        try {
+            for (LogSegment segment : segments.values()) {
+                if (segment.nextOffset() <= start || segment.largestTimestampMs() < timestampMs) {
+                    continue;
+                }
+                long found = segment.findOffsetByTimestamp(timestampMs, start);
+                if (found >= 0) {
+                    return found;
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new LogStorageException(topicPartition + ": timestamp lookup failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Advances the log start offset to {@code offset} (Kafka's DeleteRecords); whole segments below
+     * it are deleted. Offsets below it are no longer readable. Any thread.
+     */
+    public void deleteRecords(long offset) {
+        synchronized (startOffsetLock) {
+            long end = logEndOffset;
+            if (offset < 0 || offset > end) {
+                throw new OffsetOutOfRangeException(topicPartition + ": cannot delete records before " + offset
+                        + ", the log ends at " + end);
+            }
+            if (offset > logStartOffset) {
+                logStartOffset = offset;
+            }
+        }
+        deleteRetiredSegments(clock.nowMs());
+    }
+
+    /**
+     * Deletes whole non-active segments that are below the log start offset, older than
+     * {@code retention.ms} (by their largest record timestamp), or over {@code retention.bytes},
+     * oldest first; never the active segment. Returns the number deleted. Any thread.
+     */
+    public int deleteRetiredSegments(long nowMs) {
+        synchronized (startOffsetLock) {
+            TopicConfig cfg = config;
+            LogSegment active = activeSegment;
+            long excessBytes = cfg.retentionBytes() < 0 ? 0 : sizeBytes() - cfg.retentionBytes();
+            List<LogSegment> doomed = new ArrayList<>();
+            boolean timeExpiredSoFar = cfg.retentionMs() >= 0;
+            try {
+                for (LogSegment segment : segments.values()) {
+                    if (segment == active || segment.baseOffset() >= active.baseOffset()) {
+                        break;
+                    }
+                    boolean belowStart = segment.nextOffset() <= logStartOffset;
+                    timeExpiredSoFar = timeExpiredSoFar && nowMs - segment.largestTimestampMs() > cfg.retentionMs();
+                    boolean overSize = excessBytes > 0 && excessBytes - segment.sizeBytes() >= 0;
+                    if (!belowStart && !timeExpiredSoFar && !overSize) {
+                        break;
+                    }
+                    excessBytes -= segment.sizeBytes();
+                    doomed.add(segment);
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: retention check failed: {1}", topicPartition, e.getMessage());
+            }
+            if (doomed.isEmpty()) {
+                return 0;
+            }
+            // Raise the start offset before the segments leave the map, so a reader never finds
+            // an offset that is in range but has no segment.
+            long newStart = segments.higherKey(doomed.get(doomed.size() - 1).baseOffset());
+            if (newStart > logStartOffset) {
+                logStartOffset = newStart;
+            }
+            for (LogSegment segment : doomed) {
+                segments.remove(segment.baseOffset());
+                try {
+                    segment.markDeleted();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: could not rename {1} for deletion: {2}",
+                            topicPartition, segment.logFile(), e.getMessage());
+                }
+                retirer.retire(segment, cfg.fileDeleteDelayMs());
+            }
+            return doomed.size();
+        }
+    }
+
+    /**
+     * fsyncs everything appended so far and advances the recovery point. Thread-safe; concurrent
+     * callers are serialised, and a caller whose data an earlier flush already covered returns at once.
+     */
+    public void flush() {
+        long upTo = logEndOffset;
+        synchronized (flushLock) {
+            if (upTo <= recoveryPoint) {
+                return;
+            }
+            try {
+                Long from = segments.floorKey(recoveryPoint);
+                LogSegment active = activeSegment;
+                for (LogSegment segment : segments.tailMap(from == null ? Long.MIN_VALUE : from, true).values()) {
+                    if (segment.baseOffset() >= upTo && segment != active) {
+                        break;
+                    }
+                    if (segment == active) {
+                        segment.flush();
+                    } else {
+                        segment.flushAll();
+                    }
+                }
+            } catch (IOException e) {
+                throw new LogStorageException(topicPartition + ": fsync failed: " + e.getMessage(), e);
+            }
+            recoveryPoint = upTo;
+            lastFlushMs = clock.nowMs();
+        }
+    }
+
+    /** Flushes if {@code flush.ms} has passed since the last flush and there is unflushed data. */
+    public void maybeFlushOnTimer(long nowMs) {
+        if (logEndOffset > recoveryPoint && nowMs - lastFlushMs >= config.flushMs()) {
+            flush();
+        }
+    }
+
+    /** Writer bookkeeping for group commit: whether this log awaits an fsync this cycle. */
+    public boolean syncPending() {
+        return syncPending;
+    }
+
+    public void syncPending(boolean value) {
+        syncPending = value;
+    }
+
+    private boolean isWriterThread() {
+        Thread current = Thread.currentThread();
+        if (writerThread == null) {
+            writerThread = current;
+        }
+        return writerThread == current;
+    }
+
+    /** Hands the writer role to another thread (e.g. when the writer pool changes). */
+    public void resetWriterThread() {
+        writerThread = null;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Marks the log closed: appends fail from now on; reads keep working until {@link #close()}. */
+    public void markClosed() {
+        closed = true;
+    }
+
+    /** Flushes and closes every segment (trimming the indexes). No reader or writer may be active. */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        if (!offline) {
+            flush();
+        }
+        IOException failure = null;
+        for (LogSegment segment : segments.values()) {
+            try {
+                segment.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Closes and removes the whole partition directory (topic deletion). */
+    public void closeAndDeleteFiles() throws IOException {
+        closed = true;
+        for (LogSegment segment : segments.values()) {
+            segment.closeAndDelete();
+        }
+        segments.clear();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    private void closeSegmentsQuietly() {
+        for (LogSegment segment : segments.values()) {
+            try {
+                segment.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: closing {1} failed: {2}", topicPartition, segment, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset + ")";
+    }
+}

@@ -1,0 +1,466 @@
+package io.fjord.log.segment;
+
+import io.fjord.index.CorruptIndexException;
+import io.fjord.index.OffsetIndex;
+import io.fjord.index.TimeIndex;
+import io.fjord.log.FileRegion;
+import io.fjord.log.io.FileIo;
+import io.fjord.log.record.BatchValidation;
+import io.fjord.log.record.RecordBatch;
+import io.fjord.log.record.RecordBatchDescriptor;
+import io.fjord.log.record.RecordCursor;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One segment of a partition log: a {@code .log} file of v2 record batches plus its sparse offset
+ * and time indexes (see {@link SegmentFiles} for the names).
+ *
+ * <p>Every {@code index.interval.bytes} of appended batches, the batch being appended gets an
+ * offset-index entry (its last offset, its position) and the time index gets the largest
+ * timestamp seen so far with that record's batch's last offset, as Kafka does, so Kafka's tools
+ * read these files.
+ *
+ * <p>Thread safety: one writer thread calls {@link #append}; any thread may {@link #read} and
+ * look up concurrently. The writer publishes {@link #sizeBytes()} with a volatile store after the
+ * bytes and index entries are written, and readers never look past it, so they only ever see
+ * whole batches. Opening, recovery, close and delete happen while no reader or writer runs.
+ */
+public final class LogSegment implements Closeable {
+    private static final System.Logger LOG = System.getLogger(LogSegment.class.getName());
+
+    private final long baseOffset;
+    private final int indexIntervalBytes;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final RecordBatch batch = new RecordBatch();
+    private Path logFile;
+
+    /** Published end of the file: whole batches only. */
+    private volatile int sizeBytes;
+    /** Largest batch max timestamp; read by retention on another thread. */
+    private volatile long maxTimestampSoFar = RecordBatchDescriptor.NO_TIMESTAMP;
+    /** Offset after the last batch: published for the partition's readers of older segments. */
+    private volatile long nextOffset;
+
+    // Writer-owned.
+    private long offsetOfMaxTimestampSoFar;
+    private int bytesSinceLastIndexEntry;
+
+    private final long createdMs;
+    /** False when an index file had to be created for an existing log: it must be rebuilt. */
+    private final boolean indexFilesExisted;
+
+    private LogSegment(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, FileIo io,
+                       long createdMs) throws IOException {
+        this.baseOffset = baseOffset;
+        this.createdMs = createdMs;
+        this.indexIntervalBytes = indexIntervalBytes;
+        this.logFile = SegmentFiles.logFile(dir, baseOffset);
+        this.nextOffset = baseOffset;
+        this.offsetOfMaxTimestampSoFar = baseOffset;
+        this.indexFilesExisted = Files.exists(SegmentFiles.indexFile(dir, baseOffset))
+                && Files.exists(SegmentFiles.timeIndexFile(dir, baseOffset));
+        FileChannel opened = io.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        OffsetIndex offsets = null;
+        try {
+            offsets = new OffsetIndex(SegmentFiles.indexFile(dir, baseOffset), baseOffset, maxIndexBytes);
+            this.timeIndex = new TimeIndex(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, maxIndexBytes);
+        } catch (IOException | RuntimeException e) {
+            if (offsets != null) {
+                offsets.close();
+            }
+            opened.close();
+            throw e;
+        }
+        this.channel = opened;
+        this.offsetIndex = offsets;
+        this.sizeBytes = (int) Math.min(Integer.MAX_VALUE, opened.size());
+    }
+
+    /** Creates a new, empty segment (files are created; an existing stale file is truncated). */
+    public static LogSegment create(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, FileIo io,
+                                    long nowMs) throws IOException {
+        Files.deleteIfExists(SegmentFiles.indexFile(dir, baseOffset));
+        Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
+        LogSegment segment = new LogSegment(dir, baseOffset, indexIntervalBytes, maxIndexBytes, io, nowMs);
+        if (segment.channel.size() > 0) {
+            segment.channel.truncate(0);
+            segment.sizeBytes = 0;
+        }
+        return segment;
+    }
+
+    /**
+     * Opens an existing segment. The caller then either {@link #loadClean() trusts its indexes}
+     * (after a clean shutdown) or {@link #recover(int) rescans it}.
+     */
+    public static LogSegment open(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, FileIo io,
+                                  long nowMs) throws IOException {
+        return new LogSegment(dir, baseOffset, indexIntervalBytes, maxIndexBytes, io, nowMs);
+    }
+
+    public long baseOffset() {
+        return baseOffset;
+    }
+
+    public int sizeBytes() {
+        return sizeBytes;
+    }
+
+    public long nextOffset() {
+        return nextOffset;
+    }
+
+    public boolean isEmpty() {
+        return sizeBytes == 0;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    public TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    /** Whether the indexes have room for another entry (Kafka rolls when either is full). */
+    public boolean indexesFull() {
+        return offsetIndex.isFull() || timeIndex.isFull();
+    }
+
+    /**
+     * When this segment was created or opened: what {@code segment.ms} counts from. Kafka counts
+     * from the first batch's timestamp instead, but that comes from clients: a replay of old data
+     * would then roll a new segment on every append. Wall-clock time cannot be skewed that way.
+     */
+    public long createdMs() {
+        return createdMs;
+    }
+
+    /** Largest record timestamp in the segment, or the file's modification time if there is none. */
+    public long largestTimestampMs() throws IOException {
+        long max = maxTimestampSoFar;
+        return max > 0 ? max : Files.getLastModifiedTime(logFile).toMillis();
+    }
+
+    /** Whether a batch whose last offset is {@code lastOffset} fits the 32-bit relative offsets. */
+    public boolean canHoldOffset(long lastOffset) {
+        long relative = lastOffset - baseOffset;
+        return relative >= 0 && relative <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * Appends validated batches whose offsets are already assigned. On an I/O error the file is cut
+     * back to its previous end, so a full disk never leaves a partial batch behind; if even that
+     * fails, the {@link SegmentRollbackException} tells the partition to go offline.
+     */
+    public void append(ByteBuffer records) throws IOException {
+        int startPosition = sizeBytes;
+        int start = records.position();
+        int length = records.remaining();
+        try {
+            int written = 0;
+            while (written < length) {
+                written += channel.write(records, startPosition + written);
+            }
+        } catch (IOException e) {
+            rollbackTo(startPosition, e);
+            throw e;
+        } finally {
+            records.position(start);
+        }
+        int position = startPosition;
+        for (int offset = start; offset < start + length; ) {
+            batch.wrap(records, offset);
+            int size = batch.sizeInBytes();
+            indexBatch(position, size, batch.lastOffset(), batch.maxTimestamp());
+            offset += size;
+            position += size;
+        }
+        sizeBytes = startPosition + length;
+    }
+
+    private void rollbackTo(int position, IOException cause) throws SegmentRollbackException {
+        try {
+            channel.truncate(position);
+        } catch (IOException | RuntimeException rollbackFailure) {
+            SegmentRollbackException failure = new SegmentRollbackException(
+                    "Could not cut " + logFile + " back to " + position + " after a failed append", cause);
+            failure.addSuppressed(rollbackFailure);
+            throw failure;
+        }
+    }
+
+    private void indexBatch(int position, int size, long lastOffset, long maxTimestamp) {
+        if (maxTimestamp > maxTimestampSoFar) {
+            maxTimestampSoFar = maxTimestamp;
+            offsetOfMaxTimestampSoFar = lastOffset;
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            offsetIndex.append(lastOffset, position);
+            if (maxTimestampSoFar != RecordBatchDescriptor.NO_TIMESTAMP) {
+                timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+            }
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += size;
+        nextOffset = lastOffset + 1;
+    }
+
+    /**
+     * The region from the batch holding {@code startOffset} on, at most {@code maxBytes} long but
+     * always holding that whole first batch (KIP-74); null when no published batch holds it.
+     */
+    public FileRegion read(long startOffset, int maxBytes) throws IOException {
+        int end = sizeBytes;
+        BatchHeaderScanner scanner = BatchHeaderScanner.forThisThread().begin(channel, end);
+        RecordBatch header = scanner.seek(offsetIndex.floorPosition(startOffset), startOffset);
+        if (header == null) {
+            return null;
+        }
+        long position = scanner.position();
+        int length = (int) Math.min(end - position, Math.max(maxBytes, header.sizeInBytes()));
+        return new FileRegion(channel, position, length);
+    }
+
+    /**
+     * The first offset at or after {@code startingOffset} whose record timestamp is at least
+     * {@code timestampMs}, or -1 if there is none here. Starts from the time index (Kafka's
+     * algorithm); inside a compressed batch, answers the batch's first offset.
+     */
+    public long findOffsetByTimestamp(long timestampMs, long startingOffset) throws IOException {
+        int end = sizeBytes;
+        long indexed = Math.max(timeIndex.lookup(timestampMs), startingOffset);
+        long position = offsetIndex.floorPosition(indexed);
+        BatchHeaderScanner scanner = BatchHeaderScanner.forThisThread().begin(channel, end);
+        RecordBatch header;
+        while ((header = scanner.headerAt(position)) != null) {
+            if (header.maxTimestamp() >= timestampMs && header.lastOffset() >= startingOffset) {
+                return firstOffsetAtOrAfter(position, header.sizeInBytes(), timestampMs, startingOffset);
+            }
+            position += header.sizeInBytes();
+        }
+        return -1;
+    }
+
+    private long firstOffsetAtOrAfter(long position, int size, long timestampMs, long startingOffset)
+            throws IOException {
+        ByteBuffer whole = ByteBuffer.allocate(size);
+        readFully(whole, position);
+        RecordBatch found = new RecordBatch().wrap(whole, 0);
+        if (found.compressionId() != 0) {
+            return Math.max(found.baseOffset(), startingOffset);
+        }
+        RecordCursor cursor = new RecordCursor().reset(found);
+        while (cursor.next()) {
+            if (cursor.timestamp() >= timestampMs && cursor.offset() >= startingOffset) {
+                return cursor.offset();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Trusts the indexes (clean shutdown): checks them for sanity, then walks the batch headers
+     * after the last index entry to find the end offset and the largest timestamp.
+     *
+     * @throws CorruptIndexException when an index is garbage or the tail does not chain to the end;
+     *                               the caller then {@link #recover rebuilds}
+     */
+    public void loadClean() throws IOException {
+        int end = sizeBytes;
+        if (!indexFilesExisted && end > 0) {
+            throw new CorruptIndexException("Index files of " + logFile + " are missing");
+        }
+        offsetIndex.sanityCheck(end);
+        timeIndex.sanityCheck();
+        BatchHeaderScanner scanner = BatchHeaderScanner.forThisThread().begin(channel, end);
+        long position = 0;
+        if (offsetIndex.entries() > 0) {
+            long last = offsetIndex.entry(offsetIndex.entries() - 1);
+            long entryOffset = baseOffset + OffsetIndex.relativeOffset(last);
+            position = OffsetIndex.position(last);
+            RecordBatch header = scanner.headerAt(position);
+            if (header == null || header.baseOffset() > entryOffset || header.lastOffset() < entryOffset) {
+                throw new CorruptIndexException("Last entry of " + offsetIndex.file() + " (offset " + entryOffset
+                        + ", position " + position + ") does not point at its batch");
+            }
+        }
+        if (timeIndex.entries() > 0) {
+            // Every time index entry names the last offset of the batch that set that max timestamp.
+            long entryOffset = timeIndex.lastOffset();
+            RecordBatch header = scanner.seek(offsetIndex.floorPosition(entryOffset), entryOffset);
+            if (header == null || header.lastOffset() != entryOffset
+                    || header.maxTimestamp() != timeIndex.lastTimestamp()) {
+                throw new CorruptIndexException("Last entry of " + timeIndex.file() + " (timestamp "
+                        + timeIndex.lastTimestamp() + ", offset " + entryOffset + ") does not match its batch");
+            }
+            maxTimestampSoFar = timeIndex.lastTimestamp();
+            offsetOfMaxTimestampSoFar = entryOffset;
+        }
+        RecordBatch header;
+        while ((header = scanner.headerAt(position)) != null) {
+            int size = header.sizeInBytes();
+            if (size < RecordBatchDescriptor.HEADER_SIZE || position + size > end) {
+                break;
+            }
+            if (header.maxTimestamp() > maxTimestampSoFar) {
+                maxTimestampSoFar = header.maxTimestamp();
+                offsetOfMaxTimestampSoFar = header.lastOffset();
+            }
+            nextOffset = header.lastOffset() + 1;
+            position += size;
+        }
+        if (position != end) {
+            throw new CorruptIndexException("Batches of " + logFile + " end at " + position + ", the file at " + end);
+        }
+    }
+
+    /**
+     * Rescans the whole segment: validates every batch (length, magic, record count, CRC-32C,
+     * offsets increasing from the base), rebuilds both indexes, and cuts the file at the first
+     * invalid byte. Returns the number of bytes cut off.
+     */
+    public long recover(int maxBatchBytes) throws IOException {
+        offsetIndex.reset();
+        timeIndex.reset();
+        maxTimestampSoFar = RecordBatchDescriptor.NO_TIMESTAMP;
+        offsetOfMaxTimestampSoFar = baseOffset;
+        bytesSinceLastIndexEntry = 0;
+        nextOffset = baseOffset;
+
+        long fileSize = channel.size();
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        long position = 0;
+        String stopReason = null;
+        while (position < fileSize) {
+            long available = fileSize - position;
+            if (available < RecordBatchDescriptor.LOG_OVERHEAD) {
+                stopReason = "torn batch header";
+                break;
+            }
+            buffer.clear().limit(RecordBatchDescriptor.LOG_OVERHEAD);
+            readFully(buffer, position);
+            long size = RecordBatchDescriptor.LOG_OVERHEAD + (long) buffer.getInt(RecordBatchDescriptor.BATCH_LENGTH_OFFSET);
+            if (size < RecordBatchDescriptor.HEADER_SIZE || size > Math.min(available, maxBatchBytes)) {
+                stopReason = size > available ? "torn batch (declares " + size + " bytes, " + available + " left)"
+                        : "invalid batch length " + size;
+                break;
+            }
+            if (buffer.capacity() < size) {
+                buffer = ByteBuffer.allocate((int) size);
+            }
+            buffer.clear().limit((int) size);
+            readFully(buffer, position);
+            batch.wrap(buffer, 0);
+            BatchValidation validation = batch.validate((int) size, maxBatchBytes);
+            if (!validation.isValid()) {
+                stopReason = "batch " + validation;
+                break;
+            }
+            if (batch.baseOffset() < nextOffset || !canHoldOffset(batch.lastOffset())) {
+                stopReason = "batch offset " + batch.baseOffset() + " out of order (expected >= " + nextOffset + ")";
+                break;
+            }
+            indexBatch((int) position, (int) size, batch.lastOffset(), batch.maxTimestamp());
+            position += size;
+        }
+        long truncated = fileSize - position;
+        if (truncated > 0) {
+            LOG.log(System.Logger.Level.WARNING, "Recovery of {0}: {1} at position {2}; truncating {3} bytes",
+                    logFile, stopReason, position, truncated);
+            channel.truncate(position);
+        }
+        sizeBytes = (int) position;
+        return truncated;
+    }
+
+    private void readFully(ByteBuffer target, long position) throws IOException {
+        int start = target.position();
+        while (target.hasRemaining()) {
+            int n = channel.read(target, position + target.position() - start);
+            if (n < 0) {
+                throw new IOException("Unexpected end of " + logFile + " at " + (position + target.position() - start));
+            }
+        }
+        target.flip();
+    }
+
+    /**
+     * Called when a newer segment takes over: adds the final time index entry (the slot Kafka's
+     * {@code TimeIndex.isFull} reserves), trims both index files to their valid entries and
+     * writes them out.
+     */
+    public void onBecomeInactive() throws IOException {
+        if (maxTimestampSoFar != RecordBatchDescriptor.NO_TIMESTAMP && timeIndex.entries() < timeIndex.maxEntries()) {
+            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+        }
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** fsync of the log data (fdatasync). Thread-safe. */
+    public void flush() throws IOException {
+        channel.force(false);
+    }
+
+    /** fsync of the log data and the indexes, for a segment about to be trusted after restart. */
+    public void flushAll() throws IOException {
+        channel.force(false);
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** Renames the files to {@code *.deleted}; readers holding the channel keep working. */
+    public void markDeleted() throws IOException {
+        Path deleted = logFile.resolveSibling(logFile.getFileName() + SegmentFiles.DELETED_SUFFIX);
+        Files.move(logFile, deleted, StandardCopyOption.ATOMIC_MOVE);
+        logFile = deleted;
+        offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName()
+                + SegmentFiles.DELETED_SUFFIX));
+        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName()
+                + SegmentFiles.DELETED_SUFFIX));
+    }
+
+    /** Closes and removes the files. No reader may use the segment any more. */
+    public void closeAndDelete() throws IOException {
+        try {
+            offsetIndex.closeAndDelete();
+            timeIndex.closeAndDelete();
+        } finally {
+            channel.close();
+            Files.deleteIfExists(logFile);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            offsetIndex.close();
+            timeIndex.close();
+        } finally {
+            channel.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(" + logFile + ", size=" + sizeBytes + ")";
+    }
+}

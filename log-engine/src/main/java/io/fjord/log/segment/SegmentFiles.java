@@ -1,0 +1,57 @@
+package io.fjord.log.segment;
+
+import java.nio.file.Path;
+
+/**
+ * Segment file naming, Kafka's: the base offset as 20 zero-padded digits, then a suffix.
+ * <pre>
+ *   00000000000000000000.log        record batches, exactly as on the wire
+ *   00000000000000000000.index      offset index  (8-byte entries)
+ *   00000000000000000000.timeindex  time index    (12-byte entries)
+ *   *.deleted                       renamed on deletion, removed after file.delete.delay.ms
+ * </pre>
+ */
+public final class SegmentFiles {
+    public static final String LOG_SUFFIX = ".log";
+    public static final String INDEX_SUFFIX = ".index";
+    public static final String TIME_INDEX_SUFFIX = ".timeindex";
+    public static final String DELETED_SUFFIX = ".deleted";
+    private static final int BASE_OFFSET_DIGITS = 20;
+
+    private SegmentFiles() {
+    }
+
+    public static String baseName(long baseOffset) {
+        String digits = Long.toString(baseOffset);
+        return "0".repeat(BASE_OFFSET_DIGITS - digits.length()) + digits;
+    }
+
+    public static Path logFile(Path dir, long baseOffset) {
+        return dir.resolve(baseName(baseOffset) + LOG_SUFFIX);
+    }
+
+    public static Path indexFile(Path dir, long baseOffset) {
+        return dir.resolve(baseName(baseOffset) + INDEX_SUFFIX);
+    }
+
+    public static Path timeIndexFile(Path dir, long baseOffset) {
+        return dir.resolve(baseName(baseOffset) + TIME_INDEX_SUFFIX);
+    }
+
+    /** The base offset of a {@code .log} file name, or -1 if the name is not a segment's. */
+    public static long baseOffsetOfLogFile(String fileName) {
+        if (!fileName.endsWith(LOG_SUFFIX) || fileName.length() != BASE_OFFSET_DIGITS + LOG_SUFFIX.length()) {
+            return -1;
+        }
+        for (int i = 0; i < BASE_OFFSET_DIGITS; i++) {
+            if (!Character.isDigit(fileName.charAt(i))) {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(fileName.substring(0, BASE_OFFSET_DIGITS));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.fjord.log.writer;
+
+import io.fjord.log.FjordException;
+import io.fjord.log.partition.PartitionLog;
+import org.jctools.queues.MpscArrayQueue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The single writer of a set of partitions: a thread that drains a bounded MPSC queue of
+ * {@link AppendRequest}s and appends them, so each partition log has exactly one writer.
+ *
+ * <p>Group commit: appends to {@code durability=sync} topics are not acknowledged at once. After
+ * each drained run of requests the writer fsyncs each touched log once and then acknowledges all
+ * of them, so concurrent producers share one fsync instead of paying one each.
+ *
+ * <p>Idle strategy: spin briefly, yield, then park; producers unpark a parked writer. Both sides
+ * use volatile accesses (the queue's indexes and {@link #parked}), so a wake-up cannot be lost;
+ * the park also has a timeout as a second line of defence.
+ */
+final class PartitionWriter implements Runnable {
+    private static final System.Logger LOG = System.getLogger(PartitionWriter.class.getName());
+    /** Requests per duty cycle before fsyncing and acknowledging: bounds sync-ack latency. */
+    static final int MAX_DRAIN_PER_CYCLE = 256;
+    private static final int SPINS_BEFORE_YIELD = 200;
+    private static final int YIELDS_BEFORE_PARK = 20;
+    private static final long MAX_PARK_NS = 1_000_000;
+
+    private final MpscArrayQueue<AppendRequest> queue;
+    private final Thread thread;
+    private final List<AppendRequest> awaitingSync = new ArrayList<>();
+    private final List<PartitionLog> logsToSync = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile boolean parked;
+    private int idleCount;
+
+    PartitionWriter(String name, int queueCapacity) {
+        this.queue = new MpscArrayQueue<>(queueCapacity);
+        this.thread = new Thread(this, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** False when the queue is full (back-pressure); the caller decides how long to retry. */
+    boolean offer(AppendRequest request) {
+        if (!queue.offer(request)) {
+            return false;
+        }
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+        return true;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public void run() {
+        while (running || !queue.isEmpty()) {
+            int work = queue.drain(this::process, MAX_DRAIN_PER_CYCLE);
+            if (!logsToSync.isEmpty()) {
+                syncAndAcknowledge();
+            }
+            if (work > 0) {
+                idleCount = 0;
+            } else {
+                idle();
+            }
+        }
+    }
+
+    private void process(AppendRequest request) {
+        PartitionLog log = request.log;
+        if (log == null) {
+            syncAndAcknowledge(); // a barrier also waits for pending syncs
+            request.succeed();
+            return;
+        }
+        try {
+            request.baseOffset = log.append(request.records, request.leaderEpoch);
+            request.lastOffset = log.lastAppendLastOffset();
+        } catch (FjordException e) {
+            request.fail(e);
+            return;
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "Unexpected failure appending to " + log.topicPartition(), e);
+            request.fail(new FjordException("Unexpected failure appending to " + log.topicPartition() + ": " + e, e));
+            return;
+        }
+        if (log.config().syncDurability()) {
+            awaitingSync.add(request);
+            if (!log.syncPending()) {
+                log.syncPending(true);
+                logsToSync.add(log);
+            }
+        } else {
+            request.succeed();
+        }
+    }
+
+    private void syncAndAcknowledge() {
+        for (PartitionLog log : logsToSync) {
+            log.syncPending(false);
+            FjordException failure = null;
+            try {
+                log.flush();
+            } catch (FjordException e) {
+                failure = e;
+            }
+            for (AppendRequest request : awaitingSync) {
+                if (request.log == log) {
+                    if (failure == null) {
+                        request.succeed();
+                    } else {
+                        request.fail(failure);
+                    }
+                }
+            }
+        }
+        logsToSync.clear();
+        awaitingSync.clear();
+    }
+
+    private void idle() {
+        idleCount++;
+        if (idleCount <= SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else if (idleCount <= SPINS_BEFORE_YIELD + YIELDS_BEFORE_PARK) {
+            Thread.yield();
+        } else {
+            parked = true;
+            if (queue.isEmpty() && running) {
+                LockSupport.parkNanos(this, MAX_PARK_NS);
+            }
+            parked = false;
+        }
+    }
+
+    /** Stops after every queued request is processed; waits for the thread to end. */
+    void stop() throws InterruptedException {
+        running = false;
+        LockSupport.unpark(thread);
+        thread.join();
+    }
+}
