@@ -19,6 +19,8 @@ import java.nio.ByteBuffer;
 public final class LogReader implements AutoCloseable {
     /** Bytes fetched per poll unless a single batch is larger. */
     public static final int DEFAULT_FETCH_BYTES = 1024 * 1024;
+    /** Readers start small and grow to what their fetches need; many readers may be open. */
+    private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
 
     private final Partition partition;
     private final int fetchBytes;
@@ -32,7 +34,7 @@ public final class LogReader implements AutoCloseable {
         this.partition = partition;
         this.nextOffset = offset;
         this.fetchBytes = fetchBytes;
-        this.buffer = ByteBuffer.allocateDirect(fetchBytes);
+        this.buffer = ByteBuffer.allocateDirect(Math.min(fetchBytes, INITIAL_BUFFER_BYTES));
     }
 
     /** The offset of the next record this reader will deliver. */
@@ -57,7 +59,7 @@ public final class LogReader implements AutoCloseable {
             return 0;
         }
         if (buffer.capacity() < region.sizeBytes()) {
-            buffer = ByteBuffer.allocateDirect(region.sizeBytes());
+            buffer = ByteBuffer.allocateDirect(Math.max(region.sizeBytes(), Math.min(fetchBytes, buffer.capacity() * 2)));
         }
         buffer.clear();
         try {
