@@ -3,6 +3,8 @@ package io.fjord.log;
 import io.fjord.log.io.AtomicFiles;
 import io.fjord.log.io.OffsetCheckpointFile;
 import io.fjord.log.partition.PartitionLog;
+import io.fjord.log.producer.ProducerIdAllocator;
+import io.fjord.log.producer.ProducerStateManager;
 import io.fjord.log.segment.LogSegment;
 import io.fjord.log.writer.WriterPool;
 
@@ -24,6 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -65,6 +68,9 @@ public final class LogEngine implements AutoCloseable {
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<LogSegment> retiring = ConcurrentHashMap.newKeySet();
     private final Object adminLock = new Object();
+    private final List<AppendListener> appendListeners = new CopyOnWriteArrayList<>();
+    private final AppendListener appendDispatcher = this::dispatchAppend;
+    private ProducerIdAllocator producerIds;
     private volatile boolean closed;
 
     /** A topic's own configs and its partitions; the array is replaced whole when partitions are added. */
@@ -144,6 +150,7 @@ public final class LogEngine implements AutoCloseable {
 
     private void load() throws IOException {
         writeMetaPropertiesIfMissing();
+        producerIds = new ProducerIdAllocator(dataDir);
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
         boolean cleanShutdown = Files.exists(marker);
         // Until the next clean close, a crash must be treated as unclean.
@@ -171,6 +178,7 @@ public final class LogEngine implements AutoCloseable {
                 PartitionLog log = PartitionLog.open(dataDir.resolve(tp.directoryName()), tp, effective,
                         recovery.getOrDefault(tp, 0L), starts.getOrDefault(tp, 0L), cleanShutdown,
                         config.fileIo(), config.clock(), this::retire);
+                log.appendListener(appendDispatcher);
                 partitions[p] = new Partition(this, log, writers);
             }
             topics.put(stored.name(), new Topic(stored.name(), stored.config(), partitions));
@@ -179,6 +187,42 @@ public final class LogEngine implements AutoCloseable {
         schedule(this::enforceRetention, config.retentionCheckIntervalMs());
         schedule(this::flushOnTimers, config.flushCheckIntervalMs());
         schedule(this::checkpoint, config.checkpointIntervalMs());
+        schedule(this::expireProducers, PRODUCER_EXPIRATION_CHECK_INTERVAL_MS);
+    }
+
+    /** Kafka's {@code producer.id.expiration.check.interval.ms}. */
+    static final long PRODUCER_EXPIRATION_CHECK_INTERVAL_MS = 600_000;
+
+    private void expireProducers() {
+        long nowMs = config.clock().nowMs();
+        for (PartitionLog log : allLogs()) {
+            log.producerState().removeExpired(nowMs, ProducerStateManager.DEFAULT_PRODUCER_ID_EXPIRATION_MS);
+        }
+    }
+
+    /** Registers a listener told of every append (e.g. to complete waiting fetches). */
+    public void addAppendListener(AppendListener listener) {
+        appendListeners.add(listener);
+    }
+
+    public void removeAppendListener(AppendListener listener) {
+        appendListeners.remove(listener);
+    }
+
+    private void dispatchAppend(TopicPartition topicPartition, long logEndOffset) {
+        for (AppendListener listener : appendListeners) {
+            listener.onAppend(topicPartition, logEndOffset);
+        }
+    }
+
+    /** A producer id never handed out before, for an idempotent producer (Kafka's InitProducerId). */
+    public long allocateProducerId() {
+        ensureOpen();
+        try {
+            return producerIds.allocate();
+        } catch (IOException e) {
+            throw new LogStorageException("Cannot persist the producer id block: " + e.getMessage(), e);
+        }
     }
 
     private void writeMetaPropertiesIfMissing() throws IOException {
@@ -289,6 +333,7 @@ public final class LogEngine implements AutoCloseable {
             }
             PartitionLog log = PartitionLog.open(dir, tp, effective, 0, 0, true, config.fileIo(), config.clock(),
                     this::retire);
+            log.appendListener(appendDispatcher);
             result[p] = new Partition(this, log, writers);
         }
         return result;
@@ -535,6 +580,9 @@ public final class LogEngine implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 allClosed = false;
                 LOG.log(System.Logger.Level.WARNING, "Closing " + log.topicPartition() + " failed", e);
+            }
+            if (log.isOffline()) {
+                allClosed = false; // a failed rollback left its tail unknown: the next open must rescan it
             }
         }
         try {

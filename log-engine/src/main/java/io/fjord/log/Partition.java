@@ -54,7 +54,9 @@ public final class Partition {
      *
      * @throws InvalidRecordException   a batch is malformed (nothing is appended)
      * @throws RecordTooLargeException  a batch exceeds {@code max.message.bytes}
-     * @throws LogStorageException      the disk failed; nothing was appended
+     * @throws LogStorageException      the disk failed and nothing was appended; or, if the
+     *                                  partition went offline (the rollback failed too), the outcome
+     *                                  is unknown until the next open recovers the log
      */
     public long appendBatch(ByteBuffer batches) {
         engine.ensureOpen();

@@ -1,6 +1,7 @@
 package io.fjord.log.partition;
 
 import io.fjord.index.CorruptIndexException;
+import io.fjord.log.AppendListener;
 import io.fjord.log.EngineClosedException;
 import io.fjord.log.FileRegion;
 import io.fjord.log.InvalidRecordException;
@@ -11,6 +12,7 @@ import io.fjord.log.TopicConfig;
 import io.fjord.log.TopicPartition;
 import io.fjord.log.io.FileIo;
 import io.fjord.log.io.MillisClock;
+import io.fjord.log.producer.ProducerStateManager;
 import io.fjord.log.record.BatchValidation;
 import io.fjord.log.record.CorruptRecordException;
 import io.fjord.log.record.RecordBatch;
@@ -51,8 +53,10 @@ public final class PartitionLog implements Closeable {
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final Object flushLock = new Object();
     private final Object startOffsetLock = new Object();
+    private final ProducerStateManager producerState;
 
     private volatile TopicConfig config;
+    private volatile AppendListener appendListener;
     private volatile LogSegment activeSegment;
     private volatile long logEndOffset;
     private volatile long logStartOffset;
@@ -77,6 +81,7 @@ public final class PartitionLog implements Closeable {
         this.clock = clock;
         this.retirer = retirer;
         this.lastFlushMs = clock.nowMs();
+        this.producerState = new ProducerStateManager(topicPartition);
     }
 
     /**
@@ -136,6 +141,13 @@ public final class PartitionLog implements Closeable {
             } else {
                 try {
                     segment.loadClean();
+                    if (base != baseOffsets.get(baseOffsets.size() - 1)) {
+                        // Opening preallocated the index files again. A segment that takes no
+                        // more appends keeps them trimmed: otherwise a crash before the next
+                        // close leaves zero-tailed full-size indexes that force a rescan.
+                        segment.offsetIndex().trimToValidSize();
+                        segment.timeIndex().trimToValidSize();
+                    }
                 } catch (CorruptIndexException e) {
                     LOG.log(System.Logger.Level.WARNING, "{0}: rebuilding indexes of {1}: {2}", topicPartition,
                             segment.logFile(), e.getMessage());
@@ -170,11 +182,32 @@ public final class PartitionLog implements Closeable {
             segments.put(start, last);
             end = start;
         }
+        rebuildProducerState(nowMs);
         activeSegment = last;
         logEndOffset = end;
         lastAppendLastOffset = end - 1;
         logStartOffset = Math.max(start, segments.firstKey());
         recoveryPoint = end;
+    }
+
+    /**
+     * Replays the batch headers of recent segments into the producer state. Segments last written
+     * longer than {@code producer.id.expiration.ms} ago are skipped: their producers have been
+     * idle that long and would have expired anyway, and this bounds the startup scan. (File
+     * times, not record timestamps: clients may stamp records with any time.)
+     */
+    private void rebuildProducerState(long nowMs) throws IOException {
+        for (LogSegment segment : segments.values()) {
+            if (nowMs - segment.lastModifiedMs() > ProducerStateManager.DEFAULT_PRODUCER_ID_EXPIRATION_MS) {
+                continue;
+            }
+            segment.forEachBatchHeader(header -> {
+                if (header.producerId() >= 0 && !header.isControl()) {
+                    producerState.onAppended(header.producerId(), header.producerEpoch(), header.baseSequence(),
+                            header.lastSequence(), header.baseOffset(), header.lastOffset(), nowMs);
+                }
+            });
+        }
     }
 
     private static long segmentBaseAtOrBelow(List<Long> baseOffsets, long offset) {
@@ -197,6 +230,10 @@ public final class PartitionLog implements Closeable {
 
     public TopicConfig config() {
         return config;
+    }
+
+    public void appendListener(AppendListener listener) {
+        this.appendListener = listener;
     }
 
     public void updateConfig(TopicConfig newConfig) {
@@ -265,7 +302,10 @@ public final class PartitionLog implements Closeable {
             throw new RecordTooLargeException(topicPartition + ": " + (end - start) + " bytes of batches exceed "
                     + TopicConfig.SEGMENT_BYTES + "=" + cfg.segmentBytes());
         }
-        validateBatches(records, start, end, cfg.maxMessageBytes());
+        int idempotentBatches = validateBatches(records, start, end, cfg.maxMessageBytes());
+        if (idempotentBatches > 0 && isDuplicateOfLoggedBatch(records, start, end, idempotentBatches)) {
+            return producerState.duplicateFirstOffset();
+        }
 
         long firstOffset = logEndOffset;
         long nextOffset = firstOffset;
@@ -284,10 +324,19 @@ public final class PartitionLog implements Closeable {
         } catch (IOException e) {
             throw new LogStorageException(topicPartition + ": append failed, nothing was written: " + e.getMessage(), e);
         }
+        if (idempotentBatches > 0) {
+            batch.wrap(records, start);
+            producerState.onAppended(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                    batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), clock.nowMs());
+        }
         lastAppendLastOffset = nextOffset - 1;
         logEndOffset = nextOffset;
         if (nextOffset - recoveryPoint >= cfg.flushMessages()) {
             flush();
+        }
+        AppendListener listener = appendListener;
+        if (listener != null) {
+            listener.onAppend(topicPartition, nextOffset);
         }
         return firstOffset;
     }
@@ -297,7 +346,32 @@ public final class PartitionLog implements Closeable {
         return lastAppendLastOffset;
     }
 
-    private void validateBatches(ByteBuffer records, int start, int end, int maxBatchBytes) {
+    /**
+     * Checks an idempotent batch against the producer state; true for a retry of a batch already
+     * in the log (its original offsets are then the answer). Kafka's produce requests carry one
+     * batch per partition; an idempotent batch must come alone so its sequence check is exact.
+     */
+    private boolean isDuplicateOfLoggedBatch(ByteBuffer records, int start, int end, int idempotentBatches) {
+        batch.wrap(records, start);
+        if (idempotentBatches > 1 || batch.sizeInBytes() != end - start) {
+            throw new InvalidRecordException(topicPartition + ": a batch from an idempotent producer must be the only"
+                    + " batch of its append");
+        }
+        if (producerState.isDuplicate(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                batch.lastSequence())) {
+            lastAppendLastOffset = producerState.duplicateLastOffset();
+            return true;
+        }
+        return false;
+    }
+
+    public ProducerStateManager producerState() {
+        return producerState;
+    }
+
+    /** Validates every batch; returns how many carry a producer id (idempotent or transactional). */
+    private int validateBatches(ByteBuffer records, int start, int end, int maxBatchBytes) {
+        int idempotent = 0;
         for (int offset = start; offset < end; ) {
             batch.wrap(records, offset);
             BatchValidation validation = batch.validate(end - offset, maxBatchBytes);
@@ -313,8 +387,12 @@ public final class PartitionLog implements Closeable {
             if (batch.compressionId() == 0) {
                 validateRecords(offset - start);
             }
+            if (batch.producerId() >= 0 && !batch.isControl()) {
+                idempotent++;
+            }
             offset += batch.sizeInBytes();
         }
+        return idempotent;
     }
 
     /** Walks an uncompressed batch's records so no reader ever meets a malformed one later. */

@@ -157,6 +157,11 @@ public final class LogSegment implements Closeable {
         return max > 0 ? max : Files.getLastModifiedTime(logFile).toMillis();
     }
 
+    /** When the log file was last written. */
+    public long lastModifiedMs() throws IOException {
+        return Files.getLastModifiedTime(logFile).toMillis();
+    }
+
     /** Whether a batch whose last offset is {@code lastOffset} fits the 32-bit relative offsets. */
     public boolean canHoldOffset(long lastOffset) {
         long relative = lastOffset - baseOffset;
@@ -272,6 +277,25 @@ public final class LogSegment implements Closeable {
             }
         }
         return -1;
+    }
+
+    /** Receives batch headers from {@link #forEachBatchHeader}. */
+    @FunctionalInterface
+    public interface BatchHeaderVisitor {
+        void visit(RecordBatch header);
+    }
+
+    /** Walks every published batch header, oldest first (e.g. to rebuild producer state). */
+    public void forEachBatchHeader(BatchHeaderVisitor visitor) throws IOException {
+        int end = sizeBytes;
+        BatchHeaderScanner scanner = BatchHeaderScanner.forThisThread().begin(channel, end);
+        long position = 0;
+        RecordBatch header;
+        while ((header = scanner.headerAt(position)) != null) {
+            int size = header.sizeInBytes();
+            visitor.visit(header);
+            position += size;
+        }
     }
 
     /**
