@@ -1,0 +1,297 @@
+package io.fjord.net;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+/**
+ * One accepted socket: frames in, responses out in request order, and the back-pressure between them.
+ *
+ * <p>Requests are kept in {@code inFlight}, oldest first, until answered. Answers may arrive in any
+ * order from any thread; only the oldest answered requests are moved to the {@link OutboundQueue}, so
+ * responses leave in request order. Reading stops (OP_READ off) while {@code maxInFlightRequests} are
+ * unanswered or more than {@code maxQueuedResponseBytes} wait to be written, and resumes when that
+ * drains: the kernel's socket buffer then fills and TCP flow control slows the client, so a client
+ * cannot make the server hold more than those limits.
+ *
+ * <p>Thread safety: confined to its {@link NetworkThread}, except {@link #responseReady()}, {@link #id()}
+ * and {@link #remoteAddress()}, which any thread may call.
+ */
+final class Connection {
+
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+
+    /**
+     * Reads per readiness event before moving on to other connections: fairness. At most 32 frames
+     * (or 8 MiB of a large frame) per turn; level-triggered selection brings us back for the rest.
+     */
+    static final int MAX_READS_PER_EVENT = 32;
+
+    /** Bytes written per writability event before moving on to other connections: fairness. */
+    static final long MAX_WRITE_BYTES_PER_EVENT = 4L * 1024 * 1024;
+
+    private static final VarHandle SCHEDULED;
+
+    static {
+        try {
+            SCHEDULED = MethodHandles.lookup().findVarHandle(Connection.class, "scheduled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long id;
+    private final SocketChannel channel;
+    private final InetSocketAddress remoteAddress;
+    private final NetworkThread owner;
+    private final RequestHandler handler;
+    private final NetMetrics metrics;
+    private final int maxInFlightRequests;
+    private final long maxQueuedResponseBytes;
+    private final FrameReader reader;
+    private final ArrayDeque<RequestContext> inFlight = new ArrayDeque<>();
+    private final OutboundQueue outbound;
+
+    /**
+     * True while this connection sits in its thread's ready queue (so it is queued at most once, which
+     * bounds that queue by the number of connections), and for ever once closed (so nothing queues it
+     * again).
+     */
+    @SuppressWarnings("unused") // accessed through SCHEDULED
+    private volatile boolean scheduled;
+
+    private SelectionKey key;
+    private int interestOps;
+    private long lastActivityNanos;
+    private boolean closed;
+
+    Connection(final long id, final SocketChannel channel, final InetSocketAddress remoteAddress,
+               final NetworkThread owner, final RequestHandler handler, final NetConfig config,
+               final NetMetrics metrics) {
+        this.id = id;
+        this.channel = channel;
+        this.remoteAddress = remoteAddress;
+        this.owner = owner;
+        this.handler = handler;
+        this.metrics = metrics;
+        this.maxInFlightRequests = config.maxInFlightRequests();
+        this.maxQueuedResponseBytes = config.maxQueuedResponseBytes();
+        this.reader = new FrameReader(config.maxFrameBytes());
+        this.outbound = new OutboundQueue(metrics);
+    }
+
+    long id() {
+        return id;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Registers for reading with the owner's selector (selector thread). */
+    void register(final Selector selector, final long nowNanos) throws ClosedChannelException {
+        lastActivityNanos = nowNanos;
+        interestOps = SelectionKey.OP_READ;
+        key = channel.register(selector, interestOps, this);
+    }
+
+    /** Reads and dispatches frames while the limits allow (selector thread). */
+    void onReadable(final long nowNanos) throws IOException {
+        final long bytesBefore = reader.bytesRead();
+        try {
+            for (int reads = 0; reads < MAX_READS_PER_EVENT && canRead(); reads++) {
+                final int outcome;
+                try {
+                    outcome = reader.read(channel);
+                } catch (OutOfMemoryError e) {
+                    // Several peers each sending a frame near maxFrameBytes can exhaust a small heap;
+                    // refusing this one connection keeps the others served.
+                    close("no heap for a frame of " + reader.lastFrameSize() + " bytes", System.Logger.Level.ERROR, e);
+                    return;
+                }
+                if (outcome == FrameReader.FRAME_READY) {
+                    dispatch(reader.takeFrame(), nowNanos);
+                    if (closed) {
+                        return;
+                    }
+                } else if (outcome == FrameReader.NEED_MORE) {
+                    break;
+                } else if (outcome == FrameReader.END_OF_STREAM) {
+                    close(reader.isMidFrame() ? "peer closed mid-frame" : "peer closed",
+                        System.Logger.Level.DEBUG, null);
+                    return;
+                } else if (outcome == FrameReader.INVALID_SIZE) {
+                    metrics.invalidFrames.increment();
+                    close("frame size " + reader.lastFrameSize() + " is negative or above maxFrameBytes",
+                        System.Logger.Level.WARNING, null);
+                    return;
+                }
+                // PARTIAL: a large frame is arriving; keep reading within this turn's budget.
+            }
+        } finally {
+            final long bytesRead = reader.bytesRead() - bytesBefore;
+            if (bytesRead > 0) {
+                metrics.bytesReceived.add(bytesRead);
+                lastActivityNanos = nowNanos;
+            }
+        }
+        // Answers given synchronously by the handler can go out in this same turn, batched.
+        pumpResponses(nowNanos);
+    }
+
+    private void dispatch(final ByteBuffer frame, final long nowNanos) {
+        final RequestContext ctx = new RequestContext(this, frame, nowNanos);
+        inFlight.addLast(ctx);
+        metrics.framesReceived.increment();
+        try {
+            handler.onRequest(ctx);
+        } catch (RuntimeException | Error e) {
+            // Errors too (e.g. StackOverflowError, an assertion): one bad request must not take the
+            // selector thread, and with it every other connection, down.
+            metrics.handlerErrors.increment();
+            close("request handler threw", System.Logger.Level.WARNING, e);
+        }
+    }
+
+    /** Writes queued responses (selector thread, on OP_WRITE). */
+    void onWritable(final long nowNanos) throws IOException {
+        flush(nowNanos);
+    }
+
+    /**
+     * Any thread: a request of this connection was answered. Queues the connection on its selector
+     * thread unless it is queued already.
+     */
+    void responseReady() {
+        if (SCHEDULED.compareAndSet(this, false, true)) {
+            owner.scheduleResponses(this);
+        }
+    }
+
+    /** Selector thread: the connection was taken off the ready queue; later answers must queue it again. */
+    void clearScheduled() {
+        if (!closed) {
+            // Cleared before looking at the answers, so an answer published after our look queues us again.
+            SCHEDULED.setVolatile(this, false);
+        }
+    }
+
+    /** Moves the answered requests at the head of the line to the outbound queue, then writes (selector thread). */
+    void pumpResponses(final long nowNanos) throws IOException {
+        if (closed) {
+            return;
+        }
+        RequestContext head;
+        while ((head = inFlight.peekFirst()) != null) {
+            final Object outcome = head.outcome();
+            if (outcome == null) {
+                break; // unanswered: everything behind it waits, which is what keeps the order
+            }
+            inFlight.pollFirst();
+            if (outcome instanceof Send) {
+                outbound.add((Send) outcome);
+            } else if (outcome == RequestContext.NO_RESPONSE) {
+                metrics.responsesNone.increment();
+            } else if (outcome == RequestContext.CLOSE) {
+                // One non-blocking attempt to get earlier responses out (e.g. an error response the
+                // handler answered before asking to close), then close without waiting for the peer.
+                outbound.writeTo(channel, MAX_WRITE_BYTES_PER_EVENT);
+                close("request handler asked to close", System.Logger.Level.DEBUG, null);
+                return;
+            }
+        }
+        flush(nowNanos);
+    }
+
+    private void flush(final long nowNanos) throws IOException {
+        if (!outbound.isEmpty()) {
+            try {
+                if (outbound.writeTo(channel, MAX_WRITE_BYTES_PER_EVENT) > 0) {
+                    lastActivityNanos = nowNanos;
+                }
+            } catch (SendFailedException e) {
+                metrics.sendFailures.increment();
+                close("a file segment could not be sent", System.Logger.Level.WARNING, e);
+                return;
+            }
+        }
+        updateInterest();
+    }
+
+    private boolean canRead() {
+        return inFlight.size() < maxInFlightRequests && outbound.queuedBytes() <= maxQueuedResponseBytes;
+    }
+
+    private void updateInterest() {
+        final int ops = (canRead() ? SelectionKey.OP_READ : 0) | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+        if (ops != interestOps) {
+            if ((interestOps & SelectionKey.OP_READ) != 0 && (ops & SelectionKey.OP_READ) == 0) {
+                metrics.readPauses.increment();
+            }
+            interestOps = ops;
+            key.interestOps(ops);
+        }
+    }
+
+    /** @return true if nothing was read or written for {@code idleTimeoutNanos} (selector thread) */
+    boolean isIdle(final long nowNanos, final long idleTimeoutNanos) {
+        return nowNanos - lastActivityNanos >= idleTimeoutNanos;
+    }
+
+    /**
+     * Closes the socket and drops everything pending: unanswered requests are marked abandoned (their
+     * later answers are dropped), answered-but-unsent responses are released as not written. Idempotent
+     * (selector thread).
+     */
+    void close(final String reason, final System.Logger.Level level, final Throwable cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        SCHEDULED.setVolatile(this, true); // never queue a closed connection again
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Error closing connection " + id, e);
+        }
+        RequestContext ctx;
+        while ((ctx = inFlight.pollFirst()) != null) {
+            final Object answered = ctx.abandon();
+            if (answered instanceof Send) {
+                metrics.responsesDropped.increment();
+                ((Send) answered).release(false);
+            }
+        }
+        outbound.dropAll();
+        reader.clear();
+        owner.connectionClosed(this);
+        if (LOG.isLoggable(level)) {
+            final String message = "Closed connection " + id + " from " + remoteAddress + ": " + reason;
+            if (cause == null) {
+                LOG.log(level, message);
+            } else {
+                LOG.log(level, message, cause);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection{id=" + id + ", remote=" + remoteAddress + ", inFlight=" + inFlight.size()
+            + ", queuedBytes=" + outbound.queuedBytes() + ", closed=" + closed + '}';
+    }
+}

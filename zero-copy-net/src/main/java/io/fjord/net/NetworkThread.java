@@ -1,0 +1,245 @@
+package io.fjord.net;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jctools.queues.MpscChunkedArrayQueue;
+
+/**
+ * A selector thread: owns a {@link Selector} and every {@link Connection} registered with it, and runs
+ * this duty cycle until stopped:
+ *
+ * <ol>
+ *   <li>select (sleeping at most until the next idle check) unless work is already queued;</li>
+ *   <li>read and write ready connections;</li>
+ *   <li>register connections handed over by the acceptor;</li>
+ *   <li>write responses answered on other threads;</li>
+ *   <li>about once a second, close idle connections.</li>
+ * </ol>
+ *
+ * <p>Other threads talk to it only through two MPSC queues and {@link Selector#wakeup()}. A wakeup is a
+ * system call (a write to an eventfd), so it is made only when the thread is, or is about to be,
+ * asleep in select: the {@code sleeping} flag is set before the queues are last checked and
+ * cleared on waking, and a producer wakes the selector only if it is the one to clear the flag. So
+ * several answers arriving while the thread sleeps cost one wakeup, and answers arriving while it runs
+ * cost none.
+ *
+ * <p>Thread safety: {@link #adopt}, {@link #scheduleResponses} and {@link #shutdown} are thread-safe;
+ * everything else runs on this thread.
+ */
+final class NetworkThread implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(NetworkThread.class.getName());
+
+    /** Idle connections are looked for at most this often: a scan is O(connections). */
+    static final long MAX_IDLE_CHECK_INTERVAL_MS = 1000;
+
+    /** First chunk of each MPSC queue; they grow in chunks up to their bound. */
+    private static final int QUEUE_INITIAL_CAPACITY = 256;
+
+    private final Selector selector;
+    private final NetMetrics metrics;
+    private final long idleTimeoutNanos;
+    private final long idleCheckIntervalMs;
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    /** Connections accepted for this thread, not yet registered. Bounded: the acceptor caps connections. */
+    private final Queue<Connection> newConnections;
+    /**
+     * Connections with answers to write. Each connection is in it at most once (see
+     * {@link Connection#responseReady()}), so it never holds more than the connections of this thread.
+     */
+    private final Queue<Connection> readyConnections;
+    private final HashSet<Connection> connections = new HashSet<>();
+    private final ArrayList<Connection> scratch = new ArrayList<>();
+    private volatile boolean running = true;
+    private long nowNanos;
+    private long nextIdleCheckNanos;
+
+    NetworkThread(final NetConfig config, final NetMetrics metrics) throws IOException {
+        this.selector = Selector.open();
+        this.metrics = metrics;
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
+        this.idleCheckIntervalMs = Math.min(MAX_IDLE_CHECK_INTERVAL_MS, config.idleTimeoutMs());
+        // A connection closed but still queued may coexist with its replacement: twice the cap bounds both.
+        final int maxQueued = Math.max(QUEUE_INITIAL_CAPACITY * 2, 2 * config.maxConnections() + 2);
+        this.newConnections = new MpscChunkedArrayQueue<>(QUEUE_INITIAL_CAPACITY, maxQueued);
+        this.readyConnections = new MpscChunkedArrayQueue<>(QUEUE_INITIAL_CAPACITY, maxQueued);
+    }
+
+    /**
+     * Acceptor thread: hands over an accepted connection.
+     *
+     * @return false if the thread is stopping or the queue is full; the caller then closes the socket
+     */
+    boolean adopt(final Connection connection) {
+        if (!running || !newConnections.offer(connection)) {
+            return false;
+        }
+        wakeIfSleeping();
+        return true;
+    }
+
+    /** Any thread: {@code connection} has answers ready; it is not already queued (caller's guarantee). */
+    void scheduleResponses(final Connection connection) {
+        if (!readyConnections.offer(connection)) {
+            // Cannot happen while each connection is queued at most once; failing loudly beats a lost
+            // response that would stall the connection forever.
+            throw new IllegalStateException("Ready queue full; connection " + connection.id() + " queued twice?");
+        }
+        wakeIfSleeping();
+    }
+
+    private void wakeIfSleeping() {
+        if (sleeping.compareAndSet(true, false)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Any thread: asks the duty cycle to stop; it closes every connection and the selector on its way out. */
+    void shutdown() {
+        running = false;
+        selector.wakeup();
+    }
+
+    /** Releases the selector of a thread that was never started (start() failed part way). */
+    void closeUnstarted() {
+        closeEverything();
+    }
+
+    @Override
+    public void run() {
+        nowNanos = System.nanoTime();
+        nextIdleCheckNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(idleCheckIntervalMs);
+        try {
+            while (running) {
+                doWork();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "Network thread failed; closing its connections", e);
+        } finally {
+            closeEverything();
+        }
+    }
+
+    private void doWork() {
+        sleeping.set(true);
+        try {
+            if (newConnections.isEmpty() && readyConnections.isEmpty()) {
+                selector.select(idleCheckIntervalMs);
+            } else {
+                selector.selectNow();
+            }
+        } catch (IOException e) {
+            // Selector failures are not per-connection; log and carry on rather than kill every
+            // connection of this thread.
+            LOG.log(System.Logger.Level.ERROR, "select failed", e);
+        }
+        sleeping.set(false);
+        nowNanos = System.nanoTime();
+
+        processSelectedKeys();
+        registerNewConnections();
+        writeReadyResponses();
+        if (nowNanos - nextIdleCheckNanos >= 0) {
+            nextIdleCheckNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(idleCheckIntervalMs);
+            closeIdleConnections();
+        }
+    }
+
+    private void processSelectedKeys() {
+        final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+            final SelectionKey key = keys.next();
+            keys.remove();
+            final Connection connection = (Connection) key.attachment();
+            try {
+                final int ready = key.readyOps();
+                if ((ready & SelectionKey.OP_WRITE) != 0) {
+                    connection.onWritable(nowNanos);
+                }
+                if ((ready & SelectionKey.OP_READ) != 0 && !connection.isClosed()) {
+                    connection.onReadable(nowNanos);
+                }
+            } catch (CancelledKeyException e) {
+                connection.close("selection key cancelled", System.Logger.Level.DEBUG, e);
+            } catch (IOException e) {
+                // Resets and broken pipes are routine on the internet; not worth more than DEBUG.
+                connection.close("I/O error: " + e.getMessage(), System.Logger.Level.DEBUG, e);
+            } catch (RuntimeException e) {
+                connection.close("unexpected error", System.Logger.Level.ERROR, e);
+            }
+        }
+    }
+
+    private void registerNewConnections() {
+        Connection connection;
+        while ((connection = newConnections.poll()) != null) {
+            try {
+                connection.register(selector, nowNanos);
+                connections.add(connection);
+            } catch (IOException | RuntimeException e) {
+                connection.close("could not register with selector", System.Logger.Level.WARNING, e);
+            }
+        }
+    }
+
+    private void writeReadyResponses() {
+        Connection connection;
+        while ((connection = readyConnections.poll()) != null) {
+            connection.clearScheduled();
+            try {
+                connection.pumpResponses(nowNanos);
+            } catch (IOException e) {
+                connection.close("I/O error: " + e.getMessage(), System.Logger.Level.DEBUG, e);
+            } catch (RuntimeException e) {
+                connection.close("unexpected error", System.Logger.Level.ERROR, e);
+            }
+        }
+    }
+
+    private void closeIdleConnections() {
+        for (Connection connection : connections) {
+            if (connection.isIdle(nowNanos, idleTimeoutNanos)) {
+                scratch.add(connection);
+            }
+        }
+        for (Connection connection : scratch) {
+            metrics.idleConnectionsClosed.increment();
+            connection.close("idle for idleTimeoutMs", System.Logger.Level.DEBUG, null);
+        }
+        scratch.clear();
+    }
+
+    /** Connection callback on close (this thread): forget it and free its place under maxConnections. */
+    void connectionClosed(final Connection connection) {
+        connections.remove(connection);
+        metrics.openConnections.decrementAndGet();
+        metrics.connectionsClosed.increment();
+    }
+
+    private void closeEverything() {
+        running = false;
+        Connection connection;
+        while ((connection = newConnections.poll()) != null) {
+            connection.close("server shutting down", System.Logger.Level.DEBUG, null);
+        }
+        scratch.addAll(connections);
+        for (Connection c : scratch) {
+            c.close("server shutting down", System.Logger.Level.DEBUG, null);
+        }
+        scratch.clear();
+        readyConnections.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Error closing selector", e);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/**
+ * Fjord's network layer: a non-blocking TCP server for 4-byte big-endian size-prefixed request
+ * frames, with no knowledge of the protocol inside them.
+ *
+ * <ul>
+ *   <li>{@link io.fjord.net.NetServer} binds, accepts, and runs the selector threads;
+ *       {@link io.fjord.net.NetConfig} holds its limits.</li>
+ *   <li>{@link io.fjord.net.RequestHandler} gets each frame with a
+ *       {@link io.fjord.net.RequestContext}, answered exactly once, from any thread, with a
+ *       {@link io.fjord.net.Send} of buffers and {@link io.fjord.net.FileSegment}s (sendfile), or with
+ *       nothing, or by closing the connection.</li>
+ *   <li>Responses leave each connection in request order; requests may be pipelined up to
+ *       {@link io.fjord.net.NetConfig#maxInFlightRequests()}.</li>
+ *   <li>Back-pressure is "stop reading that connection", never an unbounded queue.</li>
+ * </ul>
+ *
+ * Everything not public here is an implementation detail: {@code Acceptor}, {@code NetworkThread}
+ * (one selector's duty cycle), {@code Connection}, {@code FrameReader}, {@code OutboundQueue}.
+ */
+package io.fjord.net;
