@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jctools.queues.MpscChunkedArrayQueue;
 
 /**
  * A selector thread: owns a {@link Selector} and every {@link Connection} registered with it, and runs
@@ -41,9 +41,6 @@ final class NetworkThread implements Runnable {
     /** Idle connections are looked for at most this often: a scan is O(connections). */
     static final long MAX_IDLE_CHECK_INTERVAL_MS = 1000;
 
-    /** First chunk of each MPSC queue; they grow in chunks up to their bound. */
-    private static final int QUEUE_INITIAL_CAPACITY = 256;
-
     private final Selector selector;
     private final NetMetrics metrics;
     private final long idleTimeoutNanos;
@@ -67,10 +64,12 @@ final class NetworkThread implements Runnable {
         this.metrics = metrics;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         this.idleCheckIntervalMs = Math.min(MAX_IDLE_CHECK_INTERVAL_MS, config.idleTimeoutMs());
-        // A connection closed but still queued may coexist with its replacement: twice the cap bounds both.
-        final int maxQueued = Math.max(QUEUE_INITIAL_CAPACITY * 2, 2 * config.maxConnections() + 2);
-        this.newConnections = new MpscChunkedArrayQueue<>(QUEUE_INITIAL_CAPACITY, maxQueued);
-        this.readyConnections = new MpscChunkedArrayQueue<>(QUEUE_INITIAL_CAPACITY, maxQueued);
+        // Lock-free MPSC queues from the JDK. Their bound is structural: the acceptor caps the
+        // connections, and a connection is in the ready queue at most once. (JCTools' array queues
+        // would avoid a node per offer, but reach sun.misc.Unsafe, which JDK 24+ warns about on
+        // stderr of every application that embeds Fjord.)
+        this.newConnections = new ConcurrentLinkedQueue<>();
+        this.readyConnections = new ConcurrentLinkedQueue<>();
     }
 
     /**

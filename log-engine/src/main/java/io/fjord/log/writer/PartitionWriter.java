@@ -2,14 +2,16 @@ package io.fjord.log.writer;
 
 import io.fjord.log.FjordException;
 import io.fjord.log.partition.PartitionLog;
-import org.jctools.queues.MpscArrayQueue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The single writer of a set of partitions: a thread that drains a bounded MPSC queue of
+ * The single writer of a set of partitions: a thread that drains a bounded multi-producer queue of
  * {@link AppendRequest}s and appends them, so each partition log has exactly one writer.
  *
  * <p>Group commit: appends to {@code durability=sync} topics are not acknowledged at once. After
@@ -28,7 +30,14 @@ final class PartitionWriter implements Runnable {
     private static final int YIELDS_BEFORE_PARK = 20;
     private static final long MAX_PARK_NS = 1_000_000;
 
-    private final MpscArrayQueue<AppendRequest> queue;
+    /**
+     * The JDK's lock-free MPSC queue, bounded by {@link #queued}. (JCTools' MpscArrayQueue would
+     * save the node per offer, but it reaches sun.misc.Unsafe, which JDK 24+ reports on stderr of
+     * every application embedding Fjord; a node is small next to the request it carries.)
+     */
+    private final Queue<AppendRequest> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int queueCapacity;
     private final Thread thread;
     private final List<AppendRequest> awaitingSync = new ArrayList<>();
     private final List<PartitionLog> logsToSync = new ArrayList<>();
@@ -37,7 +46,7 @@ final class PartitionWriter implements Runnable {
     private int idleCount;
 
     PartitionWriter(String name, int queueCapacity) {
-        this.queue = new MpscArrayQueue<>(queueCapacity);
+        this.queueCapacity = queueCapacity;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
     }
@@ -48,9 +57,11 @@ final class PartitionWriter implements Runnable {
 
     /** False when the queue is full (back-pressure); the caller decides how long to retry. */
     boolean offer(AppendRequest request) {
-        if (!queue.offer(request)) {
+        if (queued.incrementAndGet() > queueCapacity) {
+            queued.decrementAndGet();
             return false;
         }
+        queue.offer(request);
         if (parked) {
             LockSupport.unpark(thread);
         }
@@ -64,7 +75,7 @@ final class PartitionWriter implements Runnable {
     @Override
     public void run() {
         while (running || !queue.isEmpty()) {
-            int work = queue.drain(this::process, MAX_DRAIN_PER_CYCLE);
+            int work = drain();
             if (!logsToSync.isEmpty()) {
                 syncAndAcknowledge();
             }
@@ -74,6 +85,17 @@ final class PartitionWriter implements Runnable {
                 idle();
             }
         }
+    }
+
+    private int drain() {
+        int work = 0;
+        AppendRequest request;
+        while (work < MAX_DRAIN_PER_CYCLE && (request = queue.poll()) != null) {
+            queued.decrementAndGet();
+            process(request);
+            work++;
+        }
+        return work;
     }
 
     private void process(AppendRequest request) {
