@@ -1,0 +1,52 @@
+package io.fjord.protocol;
+
+import io.fjord.log.AppendTimeoutException;
+import io.fjord.log.EngineClosedException;
+import io.fjord.log.InvalidConfigException;
+import io.fjord.log.InvalidProducerEpochException;
+import io.fjord.log.InvalidRecordException;
+import io.fjord.log.InvalidTopicException;
+import io.fjord.log.LogStorageException;
+import io.fjord.log.OffsetOutOfRangeException;
+import io.fjord.log.OutOfOrderSequenceException;
+import io.fjord.log.RecordTooLargeException;
+import io.fjord.log.TopicExistsException;
+import io.fjord.log.UnknownTopicOrPartitionException;
+
+/** Maps the engine's exceptions to Kafka error codes at the wire boundary. */
+public final class ErrorMapper {
+    private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
+
+    private ErrorMapper() {
+    }
+
+    public static Errors toError(Throwable error) {
+        if (error instanceof UnknownTopicOrPartitionException) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        } else if (error instanceof OffsetOutOfRangeException) {
+            return Errors.OFFSET_OUT_OF_RANGE;
+        } else if (error instanceof RecordTooLargeException) {
+            return Errors.MESSAGE_TOO_LARGE;
+        } else if (error instanceof InvalidRecordException) {
+            return Errors.CORRUPT_MESSAGE;
+        } else if (error instanceof InvalidTopicException) {
+            return Errors.INVALID_TOPIC_EXCEPTION;
+        } else if (error instanceof TopicExistsException) {
+            return Errors.TOPIC_ALREADY_EXISTS;
+        } else if (error instanceof InvalidConfigException) {
+            return Errors.INVALID_CONFIG;
+        } else if (error instanceof OutOfOrderSequenceException) {
+            return Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
+        } else if (error instanceof InvalidProducerEpochException) {
+            return Errors.INVALID_PRODUCER_EPOCH;
+        } else if (error instanceof LogStorageException) {
+            return Errors.KAFKA_STORAGE_ERROR;
+        } else if (error instanceof AppendTimeoutException) {
+            return Errors.REQUEST_TIMED_OUT;
+        } else if (error instanceof EngineClosedException) {
+            return Errors.NOT_LEADER_OR_FOLLOWER; // shutting down: clients retry elsewhere or later
+        }
+        LOG.log(System.Logger.Level.WARNING, "Unexpected error mapped to UNKNOWN_SERVER_ERROR", error);
+        return Errors.UNKNOWN_SERVER_ERROR;
+    }
+}

@@ -1,0 +1,302 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.log.InvalidConfigException;
+import io.fjord.log.TopicConfig;
+import io.fjord.net.NetConfig;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The broker's settings, read from Kafka's config names where Kafka has one ({@code listeners},
+ * {@code advertised.listeners}, {@code log.dirs}, {@code num.partitions}, {@code log.retention.ms},
+ * ...). Immutable; build with {@link #builder()} or {@link #fromProperties(Map)}.
+ */
+public final class BrokerConfig {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 9092;
+    public static final String DEFAULT_DATA_DIR = "data";
+    public static final int DEFAULT_NODE_ID = 1;
+    /** Kafka's {@code num.partitions}: partitions of an auto-created topic. */
+    public static final int DEFAULT_NUM_PARTITIONS = 1;
+    /** Kafka's {@code auto.create.topics.enable}. */
+    public static final boolean DEFAULT_AUTO_CREATE_TOPICS = true;
+    /** Waiting fetches (long polls) held at once; beyond this a fetch is answered at once. */
+    public static final int DEFAULT_MAX_WAITING_FETCHES = 10_000;
+    /** Upper bound on a fetch's max_wait_ms, whatever the client asks. */
+    public static final int DEFAULT_MAX_FETCH_WAIT_MS = 30_000;
+
+    private final String host;
+    private final int port;
+    private final String advertisedHost;
+    private final int advertisedPort;
+    private final Path dataDir;
+    private final int nodeId;
+    private final int numPartitions;
+    private final boolean autoCreateTopics;
+    private final int maxWaitingFetches;
+    private final int maxFetchWaitMs;
+    private final TopicConfig topicDefaults;
+    private final NetConfig.Builder net;
+
+    private BrokerConfig(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.advertisedHost = b.advertisedHost != null ? b.advertisedHost : b.host;
+        this.advertisedPort = b.advertisedPort;
+        this.dataDir = b.dataDir;
+        this.nodeId = b.nodeId;
+        this.numPartitions = b.numPartitions;
+        this.autoCreateTopics = b.autoCreateTopics;
+        this.maxWaitingFetches = b.maxWaitingFetches;
+        this.maxFetchWaitMs = b.maxFetchWaitMs;
+        this.topicDefaults = b.topicDefaults;
+        this.net = b.net;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A broker on 127.0.0.1 and the given port (0: any free port), as tests and embedders want. */
+    public static BrokerConfig port(int port) {
+        return builder().listener(DEFAULT_HOST, port).build();
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The host clients are told to connect to; -1 port means "the bound port". */
+    public String advertisedHost() {
+        return advertisedHost;
+    }
+
+    public int advertisedPort() {
+        return advertisedPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public int numPartitions() {
+        return numPartitions;
+    }
+
+    public boolean autoCreateTopics() {
+        return autoCreateTopics;
+    }
+
+    public int maxWaitingFetches() {
+        return maxWaitingFetches;
+    }
+
+    public int maxFetchWaitMs() {
+        return maxFetchWaitMs;
+    }
+
+    public TopicConfig topicDefaults() {
+        return topicDefaults;
+    }
+
+    /** Network settings, with host and port filled in. */
+    public NetConfig netConfig() {
+        return net.host(host).port(port).build();
+    }
+
+    /**
+     * Reads Kafka-named broker settings. Unknown names are refused with the list of known ones,
+     * so a typo never silently falls back to a default.
+     */
+    public static BrokerConfig fromProperties(Map<String, String> properties) {
+        Builder builder = builder();
+        Map<String, String> topicDefaults = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : properties.entrySet()) {
+            String key = entry.getKey().trim();
+            String value = entry.getValue().trim();
+            switch (key) {
+                case "listeners" -> {
+                    Listener listener = Listener.parse(key, value);
+                    builder.listener(listener.host(), listener.port());
+                }
+                case "advertised.listeners" -> {
+                    Listener listener = Listener.parse(key, value);
+                    builder.advertised(listener.host(), listener.port());
+                }
+                case "log.dirs", "log.dir" -> {
+                    if (value.contains(",")) {
+                        throw new InvalidConfigException(key + ": Fjord uses one data directory, got '" + value + "'");
+                    }
+                    builder.dataDir(Path.of(value));
+                }
+                case "node.id", "broker.id" -> builder.nodeId(parseInt(key, value, 0, Integer.MAX_VALUE));
+                case "num.partitions" -> builder.numPartitions(parseInt(key, value, 1, 10_000));
+                case "auto.create.topics.enable" -> builder.autoCreateTopics(parseBoolean(key, value));
+                case "fjord.max.waiting.fetches" -> builder.maxWaitingFetches(parseInt(key, value, 0, 1_000_000));
+                case "fjord.max.fetch.wait.ms" -> builder.maxFetchWaitMs(parseInt(key, value, 0, 600_000));
+                case "socket.request.max.bytes" -> builder.net.maxFrameBytes(parseInt(key, value, 1024, Integer.MAX_VALUE));
+                case "max.connections" -> builder.net.maxConnections(parseInt(key, value, 1, Integer.MAX_VALUE));
+                case "connections.max.idle.ms" -> builder.net.idleTimeoutMs(parseLong(key, value, 1, Long.MAX_VALUE));
+                case "num.network.threads" -> builder.net.selectorThreads(parseInt(key, value, 1, 64));
+                case "log.segment.bytes" -> topicDefaults.put(TopicConfig.SEGMENT_BYTES, value);
+                case "log.roll.ms" -> topicDefaults.put(TopicConfig.SEGMENT_MS, value);
+                case "log.roll.hours" -> topicDefaults.put(TopicConfig.SEGMENT_MS, hoursToMs(key, value));
+                case "log.index.size.max.bytes" -> topicDefaults.put(TopicConfig.SEGMENT_INDEX_BYTES, value);
+                case "log.index.interval.bytes" -> topicDefaults.put(TopicConfig.INDEX_INTERVAL_BYTES, value);
+                case "log.retention.ms" -> topicDefaults.put(TopicConfig.RETENTION_MS, value);
+                case "log.retention.minutes" -> topicDefaults.put(TopicConfig.RETENTION_MS,
+                        Long.toString(parseLong(key, value, -1, Long.MAX_VALUE / 60_000) * 60_000));
+                case "log.retention.hours" -> topicDefaults.put(TopicConfig.RETENTION_MS, hoursToMs(key, value));
+                case "log.retention.bytes" -> topicDefaults.put(TopicConfig.RETENTION_BYTES, value);
+                case "log.flush.interval.messages" -> topicDefaults.put(TopicConfig.FLUSH_MESSAGES, value);
+                case "log.flush.interval.ms" -> topicDefaults.put(TopicConfig.FLUSH_MS, value);
+                case "message.max.bytes" -> topicDefaults.put(TopicConfig.MAX_MESSAGE_BYTES, value);
+                case "log.segment.delete.delay.ms" -> topicDefaults.put(TopicConfig.FILE_DELETE_DELAY_MS, value);
+                case "log.cleanup.policy" -> topicDefaults.put(TopicConfig.CLEANUP_POLICY, value);
+                case "fjord.durability" -> topicDefaults.put(TopicConfig.DURABILITY, value);
+                default -> throw new InvalidConfigException("Unknown broker config '" + key + "'");
+            }
+        }
+        builder.topicDefaults(TopicConfig.of(topicDefaults));
+        return builder.build();
+    }
+
+    private static String hoursToMs(String key, String value) {
+        long hours = parseLong(key, value, -1, Long.MAX_VALUE / 3_600_000);
+        return Long.toString(hours < 0 ? -1 : hours * 3_600_000);
+    }
+
+    private static int parseInt(String key, String value, int min, int max) {
+        return (int) parseLong(key, value, min, max);
+    }
+
+    private static long parseLong(String key, String value, long min, long max) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key + ": '" + value + "' is not a number");
+        }
+        if (parsed < min || parsed > max) {
+            throw new InvalidConfigException(key + ": " + parsed + " is not in [" + min + ", " + max + "]");
+        }
+        return parsed;
+    }
+
+    private static boolean parseBoolean(String key, String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new InvalidConfigException(key + ": '" + value + "' is not true or false");
+    }
+
+    /** One {@code PLAINTEXT://host:port} listener (the only security protocol served). */
+    record Listener(String host, int port) {
+        static Listener parse(String key, String value) {
+            String spec = value;
+            if (spec.contains(",")) {
+                throw new InvalidConfigException(key + ": one listener is supported, got '" + value + "'");
+            }
+            int scheme = spec.indexOf("://");
+            if (scheme >= 0) {
+                String protocol = spec.substring(0, scheme);
+                if (!protocol.equals("PLAINTEXT")) {
+                    throw new InvalidConfigException(key + ": only PLAINTEXT listeners are supported, got '"
+                            + protocol + "'");
+                }
+                spec = spec.substring(scheme + 3);
+            }
+            int colon = spec.lastIndexOf(':');
+            if (colon < 0) {
+                throw new InvalidConfigException(key + ": expected host:port, got '" + value + "'");
+            }
+            String host = spec.substring(0, colon);
+            if (host.isEmpty()) {
+                host = DEFAULT_HOST;
+            }
+            return new Listener(host, parseInt(key, spec.substring(colon + 1), 0, 65535));
+        }
+    }
+
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private String advertisedHost;
+        private int advertisedPort = -1;
+        private Path dataDir = Path.of(DEFAULT_DATA_DIR);
+        private int nodeId = DEFAULT_NODE_ID;
+        private int numPartitions = DEFAULT_NUM_PARTITIONS;
+        private boolean autoCreateTopics = DEFAULT_AUTO_CREATE_TOPICS;
+        private int maxWaitingFetches = DEFAULT_MAX_WAITING_FETCHES;
+        private int maxFetchWaitMs = DEFAULT_MAX_FETCH_WAIT_MS;
+        private TopicConfig topicDefaults = TopicConfig.defaults();
+        private final NetConfig.Builder net = NetConfig.builder();
+
+        public Builder listener(String host, int port) {
+            this.host = Objects.requireNonNull(host, "host");
+            this.port = port;
+            return this;
+        }
+
+        public Builder advertised(String host, int port) {
+            this.advertisedHost = Objects.requireNonNull(host, "host");
+            this.advertisedPort = port;
+            return this;
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        public Builder nodeId(int nodeId) {
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        public Builder numPartitions(int numPartitions) {
+            this.numPartitions = numPartitions;
+            return this;
+        }
+
+        public Builder autoCreateTopics(boolean autoCreateTopics) {
+            this.autoCreateTopics = autoCreateTopics;
+            return this;
+        }
+
+        public Builder maxWaitingFetches(int maxWaitingFetches) {
+            this.maxWaitingFetches = maxWaitingFetches;
+            return this;
+        }
+
+        public Builder maxFetchWaitMs(int maxFetchWaitMs) {
+            this.maxFetchWaitMs = maxFetchWaitMs;
+            return this;
+        }
+
+        public Builder topicDefaults(TopicConfig topicDefaults) {
+            this.topicDefaults = Objects.requireNonNull(topicDefaults, "topicDefaults");
+            return this;
+        }
+
+        /** Network limits (frame size, connections, in-flight requests, idle timeout, threads). */
+        public NetConfig.Builder net() {
+            return net;
+        }
+
+        public BrokerConfig build() {
+            return new BrokerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.log.LogEngine;
+import io.fjord.log.TopicConfig;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Properties;
+
+/** What every handler needs: the engine, the broker config, and this node's identity. */
+final class BrokerState {
+    final LogEngine engine;
+    final BrokerConfig config;
+    final String clusterId;
+    final int nodeId;
+    volatile String advertisedHost;
+    volatile int advertisedPort;
+
+    BrokerState(LogEngine engine, BrokerConfig config) {
+        this.engine = engine;
+        this.config = config;
+        this.clusterId = readClusterId(engine);
+        this.nodeId = config.nodeId();
+    }
+
+    /** Auto-created topics: the broker's partition count and the engine's topic defaults. */
+    void autoCreate(String topic) {
+        engine.createTopic(topic, config.numPartitions(), TopicConfig.defaults());
+    }
+
+    private static String readClusterId(LogEngine engine) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new java.io.StringReader(Files.readString(
+                    engine.dataDir().resolve(LogEngine.META_PROPERTIES), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + LogEngine.META_PROPERTIES + ": " + e.getMessage(), e);
+        }
+        return properties.getProperty("cluster.id", "fjord");
+    }
+}

@@ -1,0 +1,43 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.log.FjordException;
+import io.fjord.log.Partition;
+import io.fjord.protocol.ErrorMapper;
+import io.fjord.protocol.codec.ApiMessage;
+import io.fjord.protocol.message.DeleteRecordsRequest;
+import io.fjord.protocol.message.DeleteRecordsResponse;
+
+/** DeleteRecords: advances each partition's log start offset; -1 means "up to the high watermark". */
+final class DeleteRecordsHandler implements ApiHandler {
+    private final BrokerState state;
+
+    DeleteRecordsHandler(BrokerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(Exchange exchange, ApiMessage message) {
+        DeleteRecordsRequest request = (DeleteRecordsRequest) message;
+        DeleteRecordsResponse response = new DeleteRecordsResponse();
+        for (DeleteRecordsRequest.DeleteRecordsTopic topic : request.topics()) {
+            DeleteRecordsResponse.DeleteRecordsTopicResult topicResult =
+                    new DeleteRecordsResponse.DeleteRecordsTopicResult().setName(topic.name());
+            response.topics().add(topicResult);
+            for (DeleteRecordsRequest.DeleteRecordsPartition requested : topic.partitions()) {
+                DeleteRecordsResponse.DeleteRecordsPartitionResult result =
+                        new DeleteRecordsResponse.DeleteRecordsPartitionResult()
+                                .setPartitionIndex(requested.partitionIndex()).setLowWatermark(-1);
+                topicResult.partitions().add(result);
+                try {
+                    Partition partition = state.engine.partition(topic.name(), requested.partitionIndex());
+                    long offset = requested.offset() == -1 ? partition.latestOffset() : requested.offset();
+                    partition.deleteRecords(offset);
+                    result.setLowWatermark(partition.earliestOffset());
+                } catch (FjordException e) {
+                    result.setErrorCode(ErrorMapper.toError(e).code());
+                }
+            }
+        }
+        exchange.respond(response);
+    }
+}

@@ -1,0 +1,40 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.log.FjordException;
+import io.fjord.protocol.ErrorMapper;
+import io.fjord.protocol.codec.ApiMessage;
+import io.fjord.protocol.message.DeleteTopicsRequest;
+import io.fjord.protocol.message.DeleteTopicsResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** DeleteTopics by name (topic ids are not assigned yet, so v6 is not advertised). */
+final class DeleteTopicsHandler implements ApiHandler {
+    private final BrokerState state;
+
+    DeleteTopicsHandler(BrokerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(Exchange exchange, ApiMessage message) {
+        DeleteTopicsRequest request = (DeleteTopicsRequest) message;
+        List<String> names = new ArrayList<>(request.topicNames());
+        DeleteTopicsResponse response = new DeleteTopicsResponse();
+        for (String name : names) {
+            DeleteTopicsResponse.DeletableTopicResult result = new DeleteTopicsResponse.DeletableTopicResult()
+                    .setName(name);
+            response.responses().add(result);
+            try {
+                state.engine.deleteTopic(name);
+            } catch (FjordException e) {
+                result.setErrorCode(ErrorMapper.toError(e).code());
+                if (exchange.version() >= 5) {
+                    result.setErrorMessage(e.getMessage());
+                }
+            }
+        }
+        exchange.respond(response);
+    }
+}

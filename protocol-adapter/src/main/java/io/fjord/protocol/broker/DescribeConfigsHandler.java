@@ -1,0 +1,137 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.log.FjordException;
+import io.fjord.log.TopicConfig;
+import io.fjord.protocol.ErrorMapper;
+import io.fjord.protocol.Errors;
+import io.fjord.protocol.codec.ApiMessage;
+import io.fjord.protocol.message.DescribeConfigsRequest;
+import io.fjord.protocol.message.DescribeConfigsResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DescribeConfigs for topics (every topic config with its value and source, and synonyms on
+ * request) and for this broker (its topic defaults under the broker's names, read-only).
+ */
+final class DescribeConfigsHandler implements ApiHandler {
+    /** Kafka's ConfigType codes (DescribeConfigs v3+). */
+    private static final byte TYPE_STRING = 2;
+    private static final byte TYPE_INT = 3;
+    private static final byte TYPE_LONG = 5;
+    private static final byte TYPE_LIST = 7;
+
+    private static final Map<String, Byte> TYPES = Map.ofEntries(
+            Map.entry(TopicConfig.SEGMENT_BYTES, TYPE_INT), Map.entry(TopicConfig.SEGMENT_MS, TYPE_LONG),
+            Map.entry(TopicConfig.SEGMENT_INDEX_BYTES, TYPE_INT), Map.entry(TopicConfig.INDEX_INTERVAL_BYTES, TYPE_INT),
+            Map.entry(TopicConfig.RETENTION_MS, TYPE_LONG), Map.entry(TopicConfig.RETENTION_BYTES, TYPE_LONG),
+            Map.entry(TopicConfig.FLUSH_MESSAGES, TYPE_LONG), Map.entry(TopicConfig.FLUSH_MS, TYPE_LONG),
+            Map.entry(TopicConfig.MAX_MESSAGE_BYTES, TYPE_INT), Map.entry(TopicConfig.FILE_DELETE_DELAY_MS, TYPE_LONG),
+            Map.entry(TopicConfig.CLEANUP_POLICY, TYPE_LIST), Map.entry(TopicConfig.DURABILITY, TYPE_STRING));
+
+    /** Broker names of the topic defaults a broker describes. */
+    private static final Map<String, String> BROKER_NAMES = Map.of(
+            "log.segment.bytes", TopicConfig.SEGMENT_BYTES, "log.roll.ms", TopicConfig.SEGMENT_MS,
+            "log.retention.ms", TopicConfig.RETENTION_MS, "log.retention.bytes", TopicConfig.RETENTION_BYTES,
+            "log.flush.interval.messages", TopicConfig.FLUSH_MESSAGES, "log.flush.interval.ms", TopicConfig.FLUSH_MS,
+            "message.max.bytes", TopicConfig.MAX_MESSAGE_BYTES, "log.cleanup.policy", TopicConfig.CLEANUP_POLICY,
+            "log.index.interval.bytes", TopicConfig.INDEX_INTERVAL_BYTES,
+            "log.index.size.max.bytes", TopicConfig.SEGMENT_INDEX_BYTES);
+
+    private final BrokerState state;
+
+    DescribeConfigsHandler(BrokerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(Exchange exchange, ApiMessage message) {
+        DescribeConfigsRequest request = (DescribeConfigsRequest) message;
+        short version = exchange.version();
+        DescribeConfigsResponse response = new DescribeConfigsResponse();
+        for (DescribeConfigsRequest.DescribeConfigsResource resource : request.resources()) {
+            DescribeConfigsResponse.DescribeConfigsResult result = new DescribeConfigsResponse.DescribeConfigsResult()
+                    .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
+            response.results().add(result);
+            try {
+                if (resource.resourceType() == ConfigsSupport.RESOURCE_TOPIC) {
+                    describeTopic(resource, request.includeSynonyms(), version, result);
+                } else if (resource.resourceType() == ConfigsSupport.RESOURCE_BROKER) {
+                    describeBroker(resource, version, result);
+                } else {
+                    result.setErrorCode(Errors.INVALID_REQUEST.code())
+                            .setErrorMessage("Resource type " + resource.resourceType() + " is not supported");
+                }
+            } catch (FjordException e) {
+                result.setErrorCode(ErrorMapper.toError(e).code()).setErrorMessage(e.getMessage());
+            }
+        }
+        exchange.respond(response);
+    }
+
+    private void describeTopic(DescribeConfigsRequest.DescribeConfigsResource resource, boolean includeSynonyms,
+                               short version, DescribeConfigsResponse.DescribeConfigsResult result) {
+        String topic = resource.resourceName();
+        TopicConfig own = state.engine.topicConfig(topic);
+        TopicConfig effective = state.engine.effectiveTopicConfig(topic);
+        for (String name : TopicConfig.names()) {
+            if (resource.configurationKeys() != null && !resource.configurationKeys().contains(name)) {
+                continue;
+            }
+            byte source = ConfigsSupport.source(own, state, name);
+            DescribeConfigsResponse.DescribeConfigsResourceResult config = entry(name, effective.value(name), false,
+                    source, version);
+            if (version >= 1 && includeSynonyms) {
+                List<DescribeConfigsResponse.DescribeConfigsSynonym> synonyms = new ArrayList<>();
+                if (own.overrides().containsKey(name)) {
+                    synonyms.add(new DescribeConfigsResponse.DescribeConfigsSynonym().setName(name)
+                            .setValue(own.value(name)).setSource(ConfigsSupport.SOURCE_TOPIC));
+                }
+                synonyms.add(new DescribeConfigsResponse.DescribeConfigsSynonym().setName(name)
+                        .setValue(TopicConfig.defaultValue(name)).setSource(ConfigsSupport.SOURCE_DEFAULT));
+                config.setSynonyms(synonyms);
+            }
+            result.configs().add(config);
+        }
+    }
+
+    private void describeBroker(DescribeConfigsRequest.DescribeConfigsResource resource, short version,
+                                DescribeConfigsResponse.DescribeConfigsResult result) {
+        String name = resource.resourceName();
+        if (!name.isEmpty() && !name.equals(Integer.toString(state.nodeId))) {
+            result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Unknown broker " + name);
+            return;
+        }
+        TopicConfig defaults = state.engine.config().topicDefaults();
+        for (Map.Entry<String, String> entry : new java.util.TreeMap<>(BROKER_NAMES).entrySet()) {
+            if (resource.configurationKeys() != null && !resource.configurationKeys().contains(entry.getKey())) {
+                continue;
+            }
+            byte source = defaults.overrides().containsKey(entry.getValue()) ? ConfigsSupport.SOURCE_STATIC_BROKER
+                    : ConfigsSupport.SOURCE_DEFAULT;
+            result.configs().add(entry(entry.getKey(), defaults.value(entry.getValue()), true, source, version)
+                    .setConfigType(version >= 3 ? TYPES.get(entry.getValue()) : 0));
+        }
+        result.configs().add(entry("num.partitions", Integer.toString(state.config.numPartitions()), true,
+                ConfigsSupport.SOURCE_STATIC_BROKER, version).setConfigType(version >= 3 ? TYPE_INT : 0));
+    }
+
+    private static DescribeConfigsResponse.DescribeConfigsResourceResult entry(String name, String value,
+                                                                              boolean readOnly, byte source,
+                                                                              short version) {
+        DescribeConfigsResponse.DescribeConfigsResourceResult config =
+                new DescribeConfigsResponse.DescribeConfigsResourceResult()
+                        .setName(name).setValue(value).setReadOnly(readOnly).setIsSensitive(false);
+        if (version == 0) {
+            config.setIsDefault(source == ConfigsSupport.SOURCE_DEFAULT);
+        } else {
+            config.setConfigSource(source);
+        }
+        if (version >= 3) {
+            config.setConfigType(TYPES.getOrDefault(name, TYPE_STRING));
+        }
+        return config;
+    }
+}

@@ -1,0 +1,89 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.log.FjordException;
+import io.fjord.log.InvalidConfigException;
+import io.fjord.log.TopicConfig;
+import io.fjord.protocol.ErrorMapper;
+import io.fjord.protocol.Errors;
+import io.fjord.protocol.codec.ApiMessage;
+import io.fjord.protocol.message.IncrementalAlterConfigsRequest;
+import io.fjord.protocol.message.IncrementalAlterConfigsResponse;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * IncrementalAlterConfigs on topics: SET (0), DELETE (1) back to the default, and APPEND (2) /
+ * SUBTRACT (3) on list configs ({@code cleanup.policy}).
+ */
+final class IncrementalAlterConfigsHandler implements ApiHandler {
+    private static final byte SET = 0;
+    private static final byte DELETE = 1;
+    private static final byte APPEND = 2;
+    private static final byte SUBTRACT = 3;
+
+    private final BrokerState state;
+
+    IncrementalAlterConfigsHandler(BrokerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(Exchange exchange, ApiMessage message) {
+        IncrementalAlterConfigsRequest request = (IncrementalAlterConfigsRequest) message;
+        IncrementalAlterConfigsResponse response = new IncrementalAlterConfigsResponse();
+        for (IncrementalAlterConfigsRequest.AlterConfigsResource resource : request.resources()) {
+            IncrementalAlterConfigsResponse.AlterConfigsResourceResponse result =
+                    new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse()
+                            .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
+            response.responses().add(result);
+            if (resource.resourceType() != ConfigsSupport.RESOURCE_TOPIC) {
+                result.setErrorCode(Errors.INVALID_REQUEST.code())
+                        .setErrorMessage("Only topic configs can be altered; broker configs are static");
+                continue;
+            }
+            try {
+                TopicConfig config = state.engine.topicConfig(resource.resourceName());
+                for (IncrementalAlterConfigsRequest.AlterableConfig change : resource.configs()) {
+                    config = apply(config, change);
+                }
+                if (!request.validateOnly()) {
+                    state.engine.alterTopicConfig(resource.resourceName(), config);
+                }
+            } catch (FjordException e) {
+                result.setErrorCode(ErrorMapper.toError(e).code()).setErrorMessage(e.getMessage());
+            }
+        }
+        exchange.respond(response);
+    }
+
+    private static TopicConfig apply(TopicConfig config, IncrementalAlterConfigsRequest.AlterableConfig change) {
+        String name = change.name();
+        switch (change.configOperation()) {
+            case SET:
+                return config.with(name, change.value());
+            case DELETE:
+                if (!TopicConfig.names().contains(name)) {
+                    throw new InvalidConfigException("Unknown topic config '" + name + "'");
+                }
+                return config.without(name);
+            case APPEND:
+            case SUBTRACT:
+                if (!name.equals(TopicConfig.CLEANUP_POLICY)) {
+                    throw new InvalidConfigException("APPEND and SUBTRACT apply to list configs only, not " + name);
+                }
+                List<String> values = new ArrayList<>(Arrays.asList(config.value(name).split(",")));
+                for (String value : change.value() == null ? new String[0] : change.value().split(",")) {
+                    if (change.configOperation() == APPEND && !values.contains(value)) {
+                        values.add(value);
+                    } else if (change.configOperation() == SUBTRACT) {
+                        values.remove(value);
+                    }
+                }
+                return config.with(name, String.join(",", values));
+            default:
+                throw new InvalidConfigException("Unknown config operation " + change.configOperation());
+        }
+    }
+}

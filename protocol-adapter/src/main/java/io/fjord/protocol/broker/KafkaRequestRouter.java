@@ -1,0 +1,102 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.net.RequestContext;
+import io.fjord.net.RequestHandler;
+import io.fjord.protocol.codec.ApiMessage;
+import io.fjord.protocol.codec.Readable;
+import io.fjord.protocol.message.ApiKey;
+import io.fjord.protocol.message.RequestHeader;
+
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Decodes each request frame and hands it to its API's handler. What Kafka does with bad input,
+ * Fjord does too: an unknown API key, an unsupported version (other than ApiVersions, which
+ * answers UNSUPPORTED_VERSION in v0) or a malformed request closes that connection, never the
+ * broker. Runs on the network threads.
+ */
+final class KafkaRequestRouter implements RequestHandler {
+    private static final System.Logger LOG = System.getLogger(KafkaRequestRouter.class.getName());
+    /** api key (2) + api version (2) + correlation id (4): what is read before the header. */
+    private static final int HEADER_PREFIX_BYTES = 8;
+
+    private final SupportedApis supported;
+    private final ApiVersionsHandler apiVersions;
+    private final Map<ApiKey, ApiHandler> handlers = new EnumMap<>(ApiKey.class);
+
+    KafkaRequestRouter(BrokerState state, FetchPurgatory purgatory) {
+        this.supported = new SupportedApis();
+        this.apiVersions = new ApiVersionsHandler(supported);
+        handlers.put(ApiKey.API_VERSIONS, apiVersions);
+        handlers.put(ApiKey.METADATA, new MetadataHandler(state));
+        handlers.put(ApiKey.PRODUCE, new ProduceHandler(state));
+        handlers.put(ApiKey.FETCH, new FetchHandler(state, purgatory));
+        handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(state));
+        handlers.put(ApiKey.INIT_PRODUCER_ID, new InitProducerIdHandler(state));
+        handlers.put(ApiKey.CREATE_TOPICS, new CreateTopicsHandler(state));
+        handlers.put(ApiKey.DELETE_TOPICS, new DeleteTopicsHandler(state));
+        handlers.put(ApiKey.CREATE_PARTITIONS, new CreatePartitionsHandler(state));
+        handlers.put(ApiKey.DESCRIBE_CONFIGS, new DescribeConfigsHandler(state));
+        handlers.put(ApiKey.ALTER_CONFIGS, new AlterConfigsHandler(state));
+        handlers.put(ApiKey.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(state));
+        handlers.put(ApiKey.DELETE_RECORDS, new DeleteRecordsHandler(state));
+        handlers.put(ApiKey.DESCRIBE_CLUSTER, new DescribeClusterHandler(state));
+        supported.forEach((api, range) -> {
+            if (!handlers.containsKey(api)) {
+                throw new IllegalStateException(api + " is advertised but has no handler");
+            }
+        });
+    }
+
+    @Override
+    public void onRequest(RequestContext context) {
+        ByteBuffer frame = context.frame();
+        if (frame.remaining() < HEADER_PREFIX_BYTES) {
+            refuse(context, "a request of " + frame.remaining() + " bytes has no header");
+            return;
+        }
+        int start = frame.position();
+        short apiId = frame.getShort(start);
+        short version = frame.getShort(start + 2);
+        int correlationId = frame.getInt(start + 4);
+        ApiKey api = ApiKey.forId(apiId);
+        ApiHandler handler = api == null ? null : handlers.get(api);
+        if (handler == null) {
+            refuse(context, "unknown or unserved API key " + apiId);
+            return;
+        }
+        if (!supported.isSupported(api, version)) {
+            if (api == ApiKey.API_VERSIONS) {
+                apiVersions.respondUnsupported(new Exchange(context, api, version, correlationId, null));
+            } else {
+                refuse(context, api.apiName + " v" + version + " is not supported");
+            }
+            return;
+        }
+        Exchange exchange;
+        ApiMessage request;
+        try {
+            Readable in = new Readable(frame);
+            RequestHeader header = new RequestHeader(in, api.requestHeaderVersion(version));
+            request = api.newRequest();
+            request.read(in, version);
+            exchange = new Exchange(context, api, version, correlationId, header.clientId());
+        } catch (RuntimeException e) {
+            refuse(context, "malformed " + api.apiName + " v" + version + " request: " + e.getMessage());
+            return;
+        }
+        try {
+            handler.handle(exchange, request);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Handling " + api.apiName + " v" + version + " failed", e);
+            context.closeConnection();
+        }
+    }
+
+    private static void refuse(RequestContext context, String why) {
+        LOG.log(System.Logger.Level.INFO, "Closing connection from {0}: {1}", context.remoteAddress(), why);
+        context.closeConnection();
+    }
+}

@@ -1,0 +1,90 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.log.FjordException;
+import io.fjord.log.TopicExistsException;
+import io.fjord.log.TopicNames;
+import io.fjord.protocol.ErrorMapper;
+import io.fjord.protocol.Errors;
+import io.fjord.protocol.codec.ApiMessage;
+import io.fjord.protocol.message.MetadataRequest;
+import io.fjord.protocol.message.MetadataResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Metadata: this single broker leads every partition. Unknown topics are created on request
+ * when auto-creation is on and the client allows it (v4+ says so explicitly; older versions
+ * always ask), as producers and Connect expect.
+ */
+final class MetadataHandler implements ApiHandler {
+    private final BrokerState state;
+
+    MetadataHandler(BrokerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(Exchange exchange, ApiMessage message) {
+        MetadataRequest request = (MetadataRequest) message;
+        short version = exchange.version();
+        MetadataResponse response = new MetadataResponse();
+        if (version >= 1) {
+            response.setControllerId(state.nodeId);
+        }
+        if (version >= 2) {
+            response.setClusterId(state.clusterId);
+        }
+        response.brokers().add(new MetadataResponse.MetadataResponseBroker()
+                .setNodeId(state.nodeId).setHost(state.advertisedHost).setPort(state.advertisedPort));
+
+        List<String> names = new ArrayList<>();
+        boolean allTopics = request.topics() == null || (version == 0 && request.topics().isEmpty());
+        if (allTopics) {
+            names.addAll(state.engine.topics());
+        } else {
+            for (MetadataRequest.MetadataRequestTopic topic : request.topics()) {
+                names.add(topic.name());
+            }
+        }
+        boolean mayCreate = state.config.autoCreateTopics() && (version < 4 || request.allowAutoTopicCreation());
+        for (String name : names) {
+            response.topics().add(describe(name, mayCreate && !allTopics, version));
+        }
+        exchange.respond(response);
+    }
+
+    private MetadataResponse.MetadataResponseTopic describe(String name, boolean mayCreate, short version) {
+        MetadataResponse.MetadataResponseTopic topic = new MetadataResponse.MetadataResponseTopic().setName(name);
+        if (name == null || !TopicNames.isValid(name)) {
+            return topic.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
+        }
+        if (!state.engine.topicExists(name)) {
+            if (!mayCreate) {
+                return topic.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+            }
+            try {
+                state.autoCreate(name);
+            } catch (TopicExistsException raced) {
+                // created concurrently by another request: describe it below
+            } catch (FjordException e) {
+                return topic.setErrorCode(ErrorMapper.toError(e).code());
+            }
+        }
+        int partitions;
+        try {
+            partitions = state.engine.partitionCount(name);
+        } catch (FjordException e) {
+            return topic.setErrorCode(ErrorMapper.toError(e).code()); // deleted meanwhile
+        }
+        for (int p = 0; p < partitions; p++) {
+            topic.partitions().add(new MetadataResponse.MetadataResponsePartition()
+                    .setPartitionIndex(p)
+                    .setLeaderId(state.nodeId)
+                    .setLeaderEpoch(version >= 7 ? 0 : -1)
+                    .setReplicaNodes(new ArrayList<>(List.of(state.nodeId)))
+                    .setIsrNodes(new ArrayList<>(List.of(state.nodeId))));
+        }
+        return topic;
+    }
+}

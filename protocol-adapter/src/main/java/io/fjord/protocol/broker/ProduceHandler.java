@@ -1,0 +1,128 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.log.FjordException;
+import io.fjord.log.Partition;
+import io.fjord.log.record.RecordBatch;
+import io.fjord.log.record.RecordBatchDescriptor;
+import io.fjord.protocol.ErrorMapper;
+import io.fjord.protocol.Errors;
+import io.fjord.protocol.codec.ApiMessage;
+import io.fjord.protocol.codec.BufferRecords;
+import io.fjord.protocol.message.ProduceRequest;
+import io.fjord.protocol.message.ProduceResponse;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Produce: each partition's batch (a slice of the request frame, never copied) goes to its
+ * partition writer; the response goes out when the last partition is done (acks=1 and acks=all
+ * are the same on one node; with {@code durability=sync} "done" includes the fsync). acks=0
+ * gets no response at all, as in Kafka.
+ */
+final class ProduceHandler implements ApiHandler {
+    private static final short FIRST_VERSION_WITH_ONE_BATCH = 3;
+    private static final short FIRST_VERSION_WITH_LOG_START_OFFSET = 5;
+    private static final short FIRST_VERSION_WITH_ERROR_MESSAGE = 8;
+
+    private final BrokerState state;
+
+    ProduceHandler(BrokerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handle(Exchange exchange, ApiMessage message) {
+        ProduceRequest request = (ProduceRequest) message;
+        short acks = request.acks();
+        boolean respond = acks != 0;
+        ProduceResponse response = new ProduceResponse();
+        int partitions = 0;
+        for (ProduceRequest.TopicProduceData topic : request.topicData()) {
+            partitions += topic.partitionData().size();
+        }
+        AtomicInteger pending = new AtomicInteger(partitions + 1); // +1 until every append is queued
+        Runnable done = () -> {
+            if (pending.decrementAndGet() == 0 && respond) {
+                exchange.respond(response);
+            }
+        };
+        if (!respond) {
+            exchange.respondNothing();
+        }
+        for (ProduceRequest.TopicProduceData topic : request.topicData()) {
+            ProduceResponse.TopicProduceResponse topicResponse = new ProduceResponse.TopicProduceResponse()
+                    .setName(topic.name());
+            response.responses().add(topicResponse);
+            for (ProduceRequest.PartitionProduceData data : topic.partitionData()) {
+                ProduceResponse.PartitionProduceResponse result = new ProduceResponse.PartitionProduceResponse()
+                        .setIndex(data.index()).setBaseOffset(-1);
+                topicResponse.partitionResponses().add(result);
+                Errors invalid = acks == 0 || acks == 1 || acks == -1
+                        ? check(exchange.version(), data) : Errors.INVALID_REQUIRED_ACKS;
+                if (invalid != Errors.NONE) {
+                    result.setErrorCode(invalid.code());
+                    done.run();
+                    continue;
+                }
+                append(topic.name(), data, result, exchange.version(), done);
+            }
+        }
+        done.run();
+    }
+
+    private void append(String topic, ProduceRequest.PartitionProduceData data,
+                        ProduceResponse.PartitionProduceResponse result, short version, Runnable done) {
+        Partition partition;
+        try {
+            partition = state.engine.partition(topic, data.index());
+        } catch (FjordException e) {
+            result.setErrorCode(ErrorMapper.toError(e).code());
+            done.run();
+            return;
+        }
+        ByteBuffer records = ((BufferRecords) data.records()).buffer();
+        try {
+            partition.appendBatchAsync(records, (baseOffset, lastOffset, error) -> {
+                if (error == null) {
+                    result.setBaseOffset(baseOffset);
+                    if (version >= FIRST_VERSION_WITH_LOG_START_OFFSET) {
+                        result.setLogStartOffset(partition.earliestOffset());
+                    }
+                } else {
+                    fail(result, ErrorMapper.toError(error), error.getMessage(), version);
+                }
+                done.run();
+            });
+        } catch (FjordException e) {
+            fail(result, ErrorMapper.toError(e), e.getMessage(), version);
+            done.run();
+        }
+    }
+
+    private static void fail(ProduceResponse.PartitionProduceResponse result, Errors error, String message,
+                             short version) {
+        result.setErrorCode(error.code());
+        if (version >= FIRST_VERSION_WITH_ERROR_MESSAGE) {
+            result.setErrorMessage(message);
+        }
+    }
+
+    /** What can be refused before the writer sees the batch. */
+    private static Errors check(short version, ProduceRequest.PartitionProduceData data) {
+        if (!(data.records() instanceof BufferRecords records) || records.buffer().remaining()
+                < RecordBatchDescriptor.HEADER_SIZE) {
+            return Errors.CORRUPT_MESSAGE;
+        }
+        ByteBuffer buffer = records.buffer();
+        byte magic = buffer.get(buffer.position() + RecordBatchDescriptor.MAGIC_OFFSET);
+        if (magic != RecordBatchDescriptor.MAGIC_V2) {
+            return Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT; // message format v0/v1: no up-conversion yet
+        }
+        if (version >= FIRST_VERSION_WITH_ONE_BATCH
+                && RecordBatch.sizeInBytes(buffer, buffer.position()) != buffer.remaining()) {
+            return Errors.INVALID_RECORD; // Kafka: exactly one batch per partition from v3 on
+        }
+        return Errors.NONE;
+    }
+}
