@@ -123,6 +123,9 @@ final class ProduceHandler implements ApiHandler {
                 && RecordBatch.sizeInBytes(buffer, buffer.position()) != buffer.remaining()) {
             return Errors.INVALID_RECORD; // Kafka: exactly one batch per partition from v3 on
         }
+        if (buffer.getLong(buffer.position() + RecordBatchDescriptor.BASE_OFFSET_OFFSET) != 0) {
+            return Errors.INVALID_RECORD; // producers send base offset 0; the broker assigns offsets
+        }
         return Errors.NONE;
     }
 }

@@ -12,9 +12,9 @@ final class JavaNames {
         return Character.toLowerCase(schemaName.charAt(0)) + schemaName.substring(1);
     }
 
-    /** {@code "TopicData"} to {@code "setTopicData"}. */
+    /** {@code "TopicData"} to {@code "setTopicData"}; {@code "validateOnly"} (a few schemas) to {@code "setValidateOnly"}. */
     static String setter(String schemaName) {
-        return "set" + schemaName;
+        return "set" + Character.toUpperCase(schemaName.charAt(0)) + schemaName.substring(1);
     }
 
     /** {@code "OffsetForLeaderEpoch"} to {@code "OFFSET_FOR_LEADER_EPOCH"}. */
