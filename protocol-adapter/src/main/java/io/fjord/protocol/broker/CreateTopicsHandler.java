@@ -64,9 +64,10 @@ final class CreateTopicsHandler implements ApiHandler {
             }
             partitions = topic.assignments().size();
         }
-        if (partitions < 1) {
-            result.setErrorCode(Errors.INVALID_PARTITIONS.code())
-                    .setErrorMessage("Number of partitions must be at least 1, got " + partitions);
+        int maxPartitions = state.engine.config().maxPartitionsPerTopic();
+        if (partitions < 1 || partitions > maxPartitions) {
+            result.setErrorCode(Errors.INVALID_PARTITIONS.code()).setErrorMessage("Number of partitions must be in [1, "
+                    + maxPartitions + "] (maxPartitionsPerTopic), got " + partitions);
             return;
         }
         Map<String, String> configs = new HashMap<>();

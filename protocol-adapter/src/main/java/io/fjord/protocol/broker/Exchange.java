@@ -44,6 +44,12 @@ final class Exchange {
         return clientId;
     }
 
+    /** The client's address as Kafka reports it in group descriptions, e.g. "/127.0.0.1". */
+    String clientHost() {
+        java.net.InetSocketAddress remote = context.remoteAddress();
+        return remote == null || remote.getAddress() == null ? "" : "/" + remote.getAddress().getHostAddress();
+    }
+
     /** Encodes and sends {@code response} at the request's version. Any thread, once. */
     void respond(ApiMessage response) {
         respond(response, version);

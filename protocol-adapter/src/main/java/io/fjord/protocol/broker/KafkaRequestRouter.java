@@ -43,6 +43,7 @@ final class KafkaRequestRouter implements RequestHandler {
         handlers.put(ApiKey.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(state));
         handlers.put(ApiKey.DELETE_RECORDS, new DeleteRecordsHandler(state));
         handlers.put(ApiKey.DESCRIBE_CLUSTER, new DescribeClusterHandler(state));
+        handlers.put(ApiKey.FIND_COORDINATOR, new FindCoordinatorHandler(state));
         supported.forEach((api, range) -> {
             if (!handlers.containsKey(api)) {
                 throw new IllegalStateException(api + " is advertised but has no handler");

@@ -56,6 +56,9 @@ final class MetadataHandler implements ApiHandler {
 
     private MetadataResponse.MetadataResponseTopic describe(String name, boolean mayCreate, short version) {
         MetadataResponse.MetadataResponseTopic topic = new MetadataResponse.MetadataResponseTopic().setName(name);
+        if (version >= 1 && BrokerState.isInternalTopic(name)) {
+            topic.setIsInternal(true);
+        }
         if (name == null || !TopicNames.isValid(name)) {
             return topic.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
         }

@@ -41,6 +41,8 @@ final class SupportedApis {
         add(ApiKey.INCREMENTAL_ALTER_CONFIGS, 0, 1);
         add(ApiKey.DELETE_RECORDS, 0, 2);
         add(ApiKey.DESCRIBE_CLUSTER, 0, 1);
+        // Min 0: librdkafka turns LZ4 on only when FindCoordinator v0 is advertised.
+        add(ApiKey.FIND_COORDINATOR, 0, 6);
     }
 
     private void add(ApiKey api, int min, int max) {

@@ -1,0 +1,126 @@
+package io.fjord.protocol.broker;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Helpers shared by the broker integration tests: seeds, bounded waits, client settings. */
+final class BrokerTestSupport {
+    static final String SEED_PROPERTY = "fjord.test.seed";
+
+    private BrokerTestSupport() {
+    }
+
+    /** The seed from {@code -Dfjord.test.seed}, or a fresh one; printed so a failure can be replayed. */
+    static long seed(String testName) {
+        String configured = System.getProperty(SEED_PROPERTY);
+        long seed = configured != null && !configured.isBlank()
+                ? Long.parseLong(configured.trim())
+                : ThreadLocalRandom.current().nextLong();
+        System.out.println(testName + ": seed " + seed + " (replay with -D" + SEED_PROPERTY + "=" + seed + ")");
+        return seed;
+    }
+
+    /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes; fails with {@code what}. */
+    static void waitUntil(Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("Timed out after " + timeout + ": " + what.get());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Open file descriptors of this process (Linux), or -1 where /proc is not there. */
+    static int openFileDescriptors() {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return -1;
+        }
+        try (Stream<Path> list = Files.list(fds)) {
+            return (int) list.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Properties producerProps(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        return p;
+    }
+
+    static Properties consumerProps(String bootstrap) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return c;
+    }
+
+    static Properties bytesConsumerProps(String bootstrap) {
+        Properties c = consumerProps(bootstrap);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return c;
+    }
+
+    /**
+     * Reads {@code partitions} from the beginning up to their end offsets as of the call, with
+     * assign() (no group). Fails if the end is not reached within {@code timeout}.
+     */
+    static <K, V> List<ConsumerRecord<K, V>> readAll(KafkaConsumer<K, V> consumer, Collection<TopicPartition> partitions,
+                                                     Duration timeout) {
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        List<ConsumerRecord<K, V>> got = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!reachedEnd(consumer, end)) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("Timed out reading " + partitions + " to " + end + "; got " + got.size() + " records");
+            }
+            consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+        }
+        return got;
+    }
+
+    private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey(), Duration.ofSeconds(30)) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
