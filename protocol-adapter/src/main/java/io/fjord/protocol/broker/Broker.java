@@ -1,6 +1,7 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
+import io.fjord.log.group.GroupCoordinator;
 import io.fjord.net.NetServer;
 
 import java.io.IOException;
@@ -22,8 +23,11 @@ public final class Broker implements AutoCloseable {
     private final FetchPurgatory purgatory;
     private final NetServer server;
     private final BrokerState state;
+    private final GroupCoordinator groups;
 
-    private Broker(LogEngine engine, FetchPurgatory purgatory, NetServer server, BrokerState state) {
+    private Broker(LogEngine engine, FetchPurgatory purgatory, NetServer server, BrokerState state,
+                   GroupCoordinator groups) {
+        this.groups = groups;
         this.engine = engine;
         this.purgatory = purgatory;
         this.server = server;
@@ -31,7 +35,8 @@ public final class Broker implements AutoCloseable {
     }
 
     public static Broker start(LogEngine engine, BrokerConfig config) {
-        BrokerState state = new BrokerState(engine, config);
+        GroupCoordinator groups = GroupCoordinator.start(engine, config.groupConfig());
+        BrokerState state = new BrokerState(engine, config, groups);
         FetchPurgatory purgatory = new FetchPurgatory(config.maxWaitingFetches());
         engine.addAppendListener(purgatory);
         NetServer server;
@@ -40,6 +45,7 @@ public final class Broker implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             engine.removeAppendListener(purgatory);
             purgatory.close();
+            groups.close();
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": "
                         + io.getMessage(), io);
@@ -49,7 +55,7 @@ public final class Broker implements AutoCloseable {
         InetSocketAddress bound = server.boundAddress();
         state.advertisedHost = config.advertisedHost();
         state.advertisedPort = config.advertisedPort() >= 0 ? config.advertisedPort() : bound.getPort();
-        return new Broker(engine, purgatory, server, state);
+        return new Broker(engine, purgatory, server, state, groups);
     }
 
     /** {@code host:port} for a client's bootstrap.servers. */
@@ -66,5 +72,11 @@ public final class Broker implements AutoCloseable {
         server.close();
         engine.removeAppendListener(purgatory);
         purgatory.close();
+        groups.close();
+    }
+
+    /** The group coordinator this broker serves (shared with in-process users of the engine). */
+    public GroupCoordinator groupCoordinator() {
+        return groups;
     }
 }

@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.InvalidConfigException;
 import io.fjord.log.TopicConfig;
+import io.fjord.log.group.GroupConfig;
 import io.fjord.net.NetConfig;
 
 import java.nio.file.Path;
@@ -39,9 +40,11 @@ public final class BrokerConfig {
     private final int maxWaitingFetches;
     private final int maxFetchWaitMs;
     private final TopicConfig topicDefaults;
+    private final GroupConfig groupConfig;
     private final NetConfig.Builder net;
 
     private BrokerConfig(Builder b) {
+        this.groupConfig = b.groupConfig;
         this.host = b.host;
         this.port = b.port;
         this.advertisedHost = b.advertisedHost != null ? b.advertisedHost : b.host;
@@ -110,6 +113,11 @@ public final class BrokerConfig {
         return topicDefaults;
     }
 
+    /** Consumer-group limits and timings ({@code group.*}, {@code offsets.*}). */
+    public GroupConfig groupConfig() {
+        return groupConfig;
+    }
+
     /** Network settings, with host and port filled in. */
     public NetConfig netConfig() {
         return net.host(host).port(port).build();
@@ -165,6 +173,24 @@ public final class BrokerConfig {
                 case "log.segment.delete.delay.ms" -> topicDefaults.put(TopicConfig.FILE_DELETE_DELAY_MS, value);
                 case "log.cleanup.policy" -> topicDefaults.put(TopicConfig.CLEANUP_POLICY, value);
                 case "fjord.durability" -> topicDefaults.put(TopicConfig.DURABILITY, value);
+                case "group.initial.rebalance.delay.ms" -> builder.groupConfig = builder.groupConfig
+                        .withInitialRebalanceDelayMs(parseInt(key, value, 0, Integer.MAX_VALUE));
+                case "group.min.session.timeout.ms" -> builder.groupConfig = builder.groupConfig
+                        .withMinSessionTimeoutMs(parseInt(key, value, 1, Integer.MAX_VALUE));
+                case "group.max.session.timeout.ms" -> builder.groupConfig = builder.groupConfig
+                        .withMaxSessionTimeoutMs(parseInt(key, value, 1, Integer.MAX_VALUE));
+                case "group.max.size" -> builder.groupConfig = builder.groupConfig
+                        .withMaxMembersPerGroup(parseInt(key, value, 1, Integer.MAX_VALUE));
+                case "offset.metadata.max.bytes" -> builder.groupConfig = builder.groupConfig
+                        .withMaxMetadataBytes(parseInt(key, value, 0, Integer.MAX_VALUE));
+                case "offsets.retention.minutes" -> builder.groupConfig = builder.groupConfig
+                        .withOffsetsRetentionMs(parseLong(key, value, 1, Long.MAX_VALUE / 60_000) * 60_000);
+                case "offsets.retention.check.interval.ms" -> builder.groupConfig = builder.groupConfig
+                        .withOffsetsRetentionCheckIntervalMs(parseLong(key, value, 1, Long.MAX_VALUE));
+                case "offsets.topic.num.partitions" -> builder.groupConfig = builder.groupConfig
+                        .withOffsetsTopicPartitions(parseInt(key, value, 1, 1000));
+                case "offsets.topic.segment.bytes" -> builder.groupConfig = builder.groupConfig
+                        .withOffsetsTopicSegmentBytes(parseInt(key, value, TopicConfig.MIN_SEGMENT_BYTES, Integer.MAX_VALUE));
                 default -> throw new InvalidConfigException("Unknown broker config '" + key + "'");
             }
         }
@@ -241,6 +267,7 @@ public final class BrokerConfig {
         private int maxWaitingFetches = DEFAULT_MAX_WAITING_FETCHES;
         private int maxFetchWaitMs = DEFAULT_MAX_FETCH_WAIT_MS;
         private TopicConfig topicDefaults = TopicConfig.defaults();
+        private GroupConfig groupConfig = GroupConfig.defaults();
         private final NetConfig.Builder net = NetConfig.builder();
 
         public Builder listener(String host, int port) {
@@ -287,6 +314,11 @@ public final class BrokerConfig {
 
         public Builder topicDefaults(TopicConfig topicDefaults) {
             this.topicDefaults = Objects.requireNonNull(topicDefaults, "topicDefaults");
+            return this;
+        }
+
+        public Builder groupConfig(GroupConfig groupConfig) {
+            this.groupConfig = Objects.requireNonNull(groupConfig, "groupConfig");
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
 import io.fjord.log.TopicConfig;
+import io.fjord.log.group.GroupCoordinator;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,15 +14,21 @@ final class BrokerState {
     final LogEngine engine;
     final BrokerConfig config;
     final String clusterId;
+    private final GroupCoordinator groups;
     final int nodeId;
     volatile String advertisedHost;
     volatile int advertisedPort;
 
-    BrokerState(LogEngine engine, BrokerConfig config) {
+    BrokerState(LogEngine engine, BrokerConfig config, GroupCoordinator groups) {
         this.engine = engine;
         this.config = config;
+        this.groups = groups;
         this.clusterId = readClusterId(engine);
         this.nodeId = config.nodeId();
+    }
+
+    GroupCoordinator groups() {
+        return groups;
     }
 
     /** Kafka's internal topics, flagged in Metadata so tools hide them by default. */

@@ -44,6 +44,16 @@ final class KafkaRequestRouter implements RequestHandler {
         handlers.put(ApiKey.DELETE_RECORDS, new DeleteRecordsHandler(state));
         handlers.put(ApiKey.DESCRIBE_CLUSTER, new DescribeClusterHandler(state));
         handlers.put(ApiKey.FIND_COORDINATOR, new FindCoordinatorHandler(state));
+        handlers.put(ApiKey.JOIN_GROUP, new JoinGroupHandler(state));
+        handlers.put(ApiKey.SYNC_GROUP, new SyncGroupHandler(state));
+        handlers.put(ApiKey.HEARTBEAT, new HeartbeatHandler(state));
+        handlers.put(ApiKey.LEAVE_GROUP, new LeaveGroupHandler(state));
+        handlers.put(ApiKey.LIST_GROUPS, new ListGroupsHandler(state));
+        handlers.put(ApiKey.DESCRIBE_GROUPS, new DescribeGroupsHandler(state));
+        handlers.put(ApiKey.DELETE_GROUPS, new DeleteGroupsHandler(state));
+        handlers.put(ApiKey.OFFSET_COMMIT, new OffsetCommitHandler(state));
+        handlers.put(ApiKey.OFFSET_FETCH, new OffsetFetchHandler(state));
+        handlers.put(ApiKey.OFFSET_DELETE, new OffsetDeleteHandler(state));
         supported.forEach((api, range) -> {
             if (!handlers.containsKey(api)) {
                 throw new IllegalStateException(api + " is advertised but has no handler");

@@ -43,6 +43,18 @@ final class SupportedApis {
         add(ApiKey.DESCRIBE_CLUSTER, 0, 1);
         // Min 0: librdkafka turns LZ4 on only when FindCoordinator v0 is advertised.
         add(ApiKey.FIND_COORDINATOR, 0, 6);
+        // The classic group protocol. Max versions stop before topic ids (OffsetCommit/OffsetFetch
+        // v10) and the KIP-848 protocol, which is not served (ConsumerGroupHeartbeat is not advertised).
+        add(ApiKey.JOIN_GROUP, 0, 9);
+        add(ApiKey.SYNC_GROUP, 0, 5);
+        add(ApiKey.HEARTBEAT, 0, 4);
+        add(ApiKey.LEAVE_GROUP, 0, 5);
+        add(ApiKey.LIST_GROUPS, 0, 5);
+        add(ApiKey.DESCRIBE_GROUPS, 0, 5);
+        add(ApiKey.DELETE_GROUPS, 0, 2);
+        add(ApiKey.OFFSET_COMMIT, 0, 9);
+        add(ApiKey.OFFSET_FETCH, 0, 9);
+        add(ApiKey.OFFSET_DELETE, 0, 0);
     }
 
     private void add(ApiKey api, int min, int max) {
