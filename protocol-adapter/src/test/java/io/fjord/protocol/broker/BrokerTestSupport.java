@@ -123,4 +123,111 @@ final class BrokerTestSupport {
         }
         return true;
     }
+
+    // ---------------------------------------------------------------- child JVMs and admin (group tests)
+
+    /** The java launcher running this test, for child JVMs. */
+    static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /**
+     * Starts {@code mainClass} in a child JVM on {@code classpath}, stdout and stderr to
+     * {@code out} and {@code err}. Stdin stays a pipe: children that stop on its end (ChildBroker,
+     * ChildConsumer) never outlive the test JVM.
+     */
+    static Process startJvm(String classpath, Path out, Path err, String mainClass, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-cp", classpath, mainClass));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    }
+
+    /** A file's text, or "" while it does not exist. */
+    static String readText(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, java.nio.charset.StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Waits until the child prints a line starting with {@code prefix} to {@code out} and returns
+     * the rest of it; fails with the child's stderr if it exits first or the timeout passes.
+     */
+    static String awaitLine(Process child, Path out, Path err, String prefix, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (String line : readText(out).split("\n")) {
+                if (line.startsWith(prefix)) {
+                    return line.substring(prefix.length()).trim();
+                }
+            }
+            if (!child.isAlive()) {
+                fail("child " + child.pid() + " exited with " + child.exitValue() + " before printing '" + prefix
+                        + "'; stderr:\n" + readText(err));
+            }
+            if (System.nanoTime() - deadline > 0) {
+                fail("child " + child.pid() + " printed no '" + prefix + "' line in " + timeout + "; stderr:\n"
+                        + readText(err));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** SIGKILLs the child if it still runs and waits (bounded) until it is gone. */
+    static void killAndReap(Process child) throws InterruptedException {
+        if (child == null) {
+            return;
+        }
+        if (child.isAlive()) {
+            child.destroyForcibly();
+        }
+        if (!child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            fail("child " + child.pid() + " did not exit after SIGKILL");
+        }
+    }
+
+    static org.apache.kafka.clients.admin.Admin admin(String bootstrap) {
+        Properties a = new Properties();
+        a.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        a.put(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        return org.apache.kafka.clients.admin.Admin.create(a);
+    }
+
+    /**
+     * Settings of a subscribing (group) consumer: classic group protocol, manual commits, short
+     * session timeout so a dead member is noticed in seconds.
+     */
+    static Properties groupConsumerProps(String bootstrap, String group) {
+        Properties c = consumerProps(bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "20000");
+        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        return c;
+    }
+
+    /** Committed offsets (and metadata) of {@code group}, as the admin client lists them; partitions without one left out. */
+    static Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed(
+            org.apache.kafka.clients.admin.Admin admin, String group) {
+        try {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> all = admin
+                    .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> present = new java.util.HashMap<>();
+            all.forEach((tp, om) -> {
+                if (om != null) {
+                    present.put(tp, om);
+                }
+            });
+            return present;
+        } catch (Exception e) {
+            throw new AssertionError("listConsumerGroupOffsets(" + group + ") failed: " + e, e);
+        }
+    }
 }
