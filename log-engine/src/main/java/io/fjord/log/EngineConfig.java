@@ -27,6 +27,19 @@ public final class EngineConfig {
     /** Partitions one topic may have. */
     public static final int DEFAULT_MAX_PARTITIONS_PER_TOPIC = 10_000;
 
+    /** Threads compacting {@code cleanup.policy=compact} logs (Kafka's {@code log.cleaner.threads}). */
+    public static final int DEFAULT_CLEANER_THREADS = 1;
+    /**
+     * Memory for the cleaner's key to offset map, shared by all cleaner threads (Kafka's
+     * {@code log.cleaner.dedupe.buffer.size} is 128 MiB; 32 MiB holds ~1.2 M keys at 24 bytes a slot
+     * and 90% load, enough for most embedded uses).
+     */
+    public static final long DEFAULT_CLEANER_DEDUPE_BUFFER_BYTES = 32L * 1024 * 1024;
+    /** Read plus write buffer of each cleaner thread; a larger batch grows it up to max.message.bytes. */
+    public static final int DEFAULT_CLEANER_IO_BUFFER_BYTES = 1024 * 1024;
+    /** How often the cleaner looks for a log to clean (Kafka's {@code log.cleaner.backoff.ms}). */
+    public static final long DEFAULT_CLEANER_CHECK_INTERVAL_MS = 15_000;
+
     private final Path dataDir;
     private final int writerThreads;
     private final int writerQueueCapacity;
@@ -35,6 +48,10 @@ public final class EngineConfig {
     private final long flushCheckIntervalMs;
     private final long checkpointIntervalMs;
     private final int maxPartitionsPerTopic;
+    private final int cleanerThreads;
+    private final long cleanerDedupeBufferBytes;
+    private final int cleanerIoBufferBytes;
+    private final long cleanerCheckIntervalMs;
     private final TopicConfig topicDefaults;
     private final FileIo fileIo;
     private final MillisClock clock;
@@ -48,6 +65,10 @@ public final class EngineConfig {
         this.flushCheckIntervalMs = builder.flushCheckIntervalMs;
         this.checkpointIntervalMs = builder.checkpointIntervalMs;
         this.maxPartitionsPerTopic = builder.maxPartitionsPerTopic;
+        this.cleanerThreads = builder.cleanerThreads;
+        this.cleanerDedupeBufferBytes = builder.cleanerDedupeBufferBytes;
+        this.cleanerIoBufferBytes = builder.cleanerIoBufferBytes;
+        this.cleanerCheckIntervalMs = builder.cleanerCheckIntervalMs;
         this.topicDefaults = builder.topicDefaults;
         this.fileIo = builder.fileIo;
         this.clock = builder.clock;
@@ -89,6 +110,22 @@ public final class EngineConfig {
         return maxPartitionsPerTopic;
     }
 
+    public int cleanerThreads() {
+        return cleanerThreads;
+    }
+
+    public long cleanerDedupeBufferBytes() {
+        return cleanerDedupeBufferBytes;
+    }
+
+    public int cleanerIoBufferBytes() {
+        return cleanerIoBufferBytes;
+    }
+
+    public long cleanerCheckIntervalMs() {
+        return cleanerCheckIntervalMs;
+    }
+
     /** Topic configs used where a topic does not set its own (the broker's {@code log.*} settings). */
     public TopicConfig topicDefaults() {
         return topicDefaults;
@@ -103,7 +140,20 @@ public final class EngineConfig {
     }
 
     public static final class Builder {
-        private final Path dataDir;
+        /** Threads compacting {@code cleanup.policy=compact} logs (Kafka's {@code log.cleaner.threads}). */
+    public static final int DEFAULT_CLEANER_THREADS = 1;
+    /**
+     * Memory for the cleaner's key to offset map, shared by all cleaner threads (Kafka's
+     * {@code log.cleaner.dedupe.buffer.size} is 128 MiB; 32 MiB holds ~1.2 M keys at 24 bytes a slot
+     * and 90% load, enough for most embedded uses).
+     */
+    public static final long DEFAULT_CLEANER_DEDUPE_BUFFER_BYTES = 32L * 1024 * 1024;
+    /** Read plus write buffer of each cleaner thread; a larger batch grows it up to max.message.bytes. */
+    public static final int DEFAULT_CLEANER_IO_BUFFER_BYTES = 1024 * 1024;
+    /** How often the cleaner looks for a log to clean (Kafka's {@code log.cleaner.backoff.ms}). */
+    public static final long DEFAULT_CLEANER_CHECK_INTERVAL_MS = 15_000;
+
+    private final Path dataDir;
         private int writerThreads = DEFAULT_WRITER_THREADS;
         private int writerQueueCapacity = DEFAULT_WRITER_QUEUE_CAPACITY;
         private long appendTimeoutMs = DEFAULT_APPEND_TIMEOUT_MS;
@@ -111,6 +161,10 @@ public final class EngineConfig {
         private long flushCheckIntervalMs = DEFAULT_FLUSH_CHECK_INTERVAL_MS;
         private long checkpointIntervalMs = DEFAULT_CHECKPOINT_INTERVAL_MS;
         private int maxPartitionsPerTopic = DEFAULT_MAX_PARTITIONS_PER_TOPIC;
+        private int cleanerThreads = DEFAULT_CLEANER_THREADS;
+        private long cleanerDedupeBufferBytes = DEFAULT_CLEANER_DEDUPE_BUFFER_BYTES;
+        private int cleanerIoBufferBytes = DEFAULT_CLEANER_IO_BUFFER_BYTES;
+        private long cleanerCheckIntervalMs = DEFAULT_CLEANER_CHECK_INTERVAL_MS;
         private TopicConfig topicDefaults = TopicConfig.defaults();
         private FileIo fileIo = FileIo.DEFAULT;
         private MillisClock clock = MillisClock.SYSTEM;
@@ -151,6 +205,27 @@ public final class EngineConfig {
 
         public Builder maxPartitionsPerTopic(int value) {
             this.maxPartitionsPerTopic = positive("maxPartitionsPerTopic", value);
+            return this;
+        }
+
+        public Builder cleanerThreads(int value) {
+            this.cleanerThreads = positive("cleanerThreads", value);
+            return this;
+        }
+
+        /** At least one map slot per cleaner thread (24 bytes); tests use tiny maps to force partial passes. */
+        public Builder cleanerDedupeBufferBytes(long value) {
+            this.cleanerDedupeBufferBytes = positive("cleanerDedupeBufferBytes", value);
+            return this;
+        }
+
+        public Builder cleanerIoBufferBytes(int value) {
+            this.cleanerIoBufferBytes = positive("cleanerIoBufferBytes", value);
+            return this;
+        }
+
+        public Builder cleanerCheckIntervalMs(long value) {
+            this.cleanerCheckIntervalMs = positive("cleanerCheckIntervalMs", value);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.fjord.log;
 
+import io.fjord.log.cleaner.LogCleaner;
 import io.fjord.log.io.AtomicFiles;
 import io.fjord.log.io.OffsetCheckpointFile;
 import io.fjord.log.partition.PartitionLog;
@@ -65,6 +66,7 @@ public final class LogEngine implements AutoCloseable {
     private final OffsetCheckpointFile logStarts;
     private final WriterPool writers;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final LogCleaner cleaner;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<LogSegment> retiring = ConcurrentHashMap.newKeySet();
     private final Object adminLock = new Object();
@@ -101,6 +103,7 @@ public final class LogEngine implements AutoCloseable {
             return thread;
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
+        this.cleaner = new LogCleaner(config, this::allLogs);
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
@@ -188,6 +191,7 @@ public final class LogEngine implements AutoCloseable {
         schedule(this::flushOnTimers, config.flushCheckIntervalMs());
         schedule(this::checkpoint, config.checkpointIntervalMs());
         schedule(this::expireProducers, PRODUCER_EXPIRATION_CHECK_INTERVAL_MS);
+        cleaner.start();
     }
 
     /** Kafka's {@code producer.id.expiration.check.interval.ms}. */
@@ -468,6 +472,21 @@ public final class LogEngine implements AutoCloseable {
         return topic;
     }
 
+    /**
+     * Compacts every {@code cleanup.policy=compact} partition now, whatever its dirty ratio, on
+     * the calling thread (the cleaner threads also do it when logs get dirty enough). Returns the
+     * number of segments replaced by cleaned ones.
+     */
+    public int cleanLogsNow() {
+        ensureOpen();
+        return cleaner.cleanAllNow();
+    }
+
+    /** The log cleaner (compaction), e.g. to read its checkpoint or install a test hook. */
+    public LogCleaner cleaner() {
+        return cleaner;
+    }
+
     /** Runs a retention pass now (it also runs every retention check interval). */
     public void enforceRetention() {
         long nowMs = config.clock().nowMs();
@@ -565,6 +584,10 @@ public final class LogEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        for (PartitionLog log : allLogs()) {
+            log.markClosed(); // a running cleaning pass sees this between batches and stops
+        }
+        cleaner.close();
         for (LogSegment segment : new ArrayList<>(retiring)) {
             retiring.remove(segment);
             try {
@@ -605,6 +628,7 @@ public final class LogEngine implements AutoCloseable {
         closed = true;
         writers.close();
         scheduler.shutdownNow();
+        cleaner.close();
         for (PartitionLog log : allLogs()) {
             try {
                 log.close();

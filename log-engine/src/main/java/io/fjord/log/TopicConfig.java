@@ -49,6 +49,28 @@ public final class TopicConfig {
 
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String DEFAULT_CLEANUP_POLICY = "delete";
+    /** {@code cleanup.policy} values: delete old segments, compact by key, or both. */
+    public static final String CLEANUP_POLICY_DELETE = "delete";
+    public static final String CLEANUP_POLICY_COMPACT = "compact";
+
+    /**
+     * How long a tombstone (a null value) stays readable after the cleaner first saw it, so a
+     * consumer that is behind still learns of the deletion. Kafka's default: one day.
+     */
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final long DEFAULT_DELETE_RETENTION_MS = 86_400_000L;
+
+    /** Dirty bytes / non-active bytes at which a compacted log is worth cleaning. */
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final double DEFAULT_MIN_CLEANABLE_DIRTY_RATIO = 0.5;
+
+    /** A segment is left uncompacted until its newest record is at least this old. */
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final long DEFAULT_MIN_COMPACTION_LAG_MS = 0;
+
+    /** A dirty segment older than this is cleaned whatever the dirty ratio. */
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+    public static final long DEFAULT_MAX_COMPACTION_LAG_MS = Long.MAX_VALUE;
 
     /** Fjord's own: {@code none} (Kafka's default: the OS flushes) or {@code sync} (fsync before ack). */
     public static final String DURABILITY = "durability";
@@ -174,6 +196,41 @@ public final class TopicConfig {
         return value(CLEANUP_POLICY);
     }
 
+    /** Whether the cleaner compacts this topic by key ({@code compact} or {@code compact,delete}). */
+    public boolean compact() {
+        return policyContains(CLEANUP_POLICY_COMPACT);
+    }
+
+    /** Whether retention deletes old segments ({@code delete} or {@code compact,delete}). */
+    public boolean deleteRetention() {
+        return policyContains(CLEANUP_POLICY_DELETE);
+    }
+
+    private boolean policyContains(String policy) {
+        for (String part : cleanupPolicy().split(",")) {
+            if (part.trim().equals(policy)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public long deleteRetentionMs() {
+        return longValue(DELETE_RETENTION_MS);
+    }
+
+    public double minCleanableDirtyRatio() {
+        return Double.parseDouble(value(MIN_CLEANABLE_DIRTY_RATIO));
+    }
+
+    public long minCompactionLagMs() {
+        return longValue(MIN_COMPACTION_LAG_MS);
+    }
+
+    public long maxCompactionLagMs() {
+        return longValue(MAX_COMPACTION_LAG_MS);
+    }
+
     public boolean syncDurability() {
         return "sync".equals(value(DURABILITY));
     }
@@ -191,12 +248,10 @@ public final class TopicConfig {
             case SEGMENT_MS, FLUSH_MESSAGES, FLUSH_MS -> checkRange(name, value, 1, Long.MAX_VALUE);
             case RETENTION_MS, RETENTION_BYTES -> checkRange(name, value, -1, Long.MAX_VALUE);
             case FILE_DELETE_DELAY_MS -> checkRange(name, value, 0, Long.MAX_VALUE);
-            case CLEANUP_POLICY -> {
-                if (!value.equals("delete")) {
-                    throw new InvalidConfigException("Invalid value '" + value + "' for " + name
-                            + ": only 'delete' is supported (log compaction is not implemented yet)");
-                }
-            }
+            case CLEANUP_POLICY -> checkCleanupPolicy(name, value);
+            case DELETE_RETENTION_MS, MIN_COMPACTION_LAG_MS -> checkRange(name, value, 0, Long.MAX_VALUE);
+            case MAX_COMPACTION_LAG_MS -> checkRange(name, value, 1, Long.MAX_VALUE);
+            case MIN_CLEANABLE_DIRTY_RATIO -> checkRatio(name, value);
             case DURABILITY -> {
                 if (!value.equals("none") && !value.equals("sync")) {
                     throw new InvalidConfigException("Invalid value '" + value + "' for " + name
@@ -204,6 +259,33 @@ public final class TopicConfig {
                 }
             }
             default -> throw new IllegalStateException("no validation for " + name);
+        }
+    }
+
+    /** Kafka's list syntax: {@code delete}, {@code compact}, or both comma-separated in either order. */
+    private static void checkCleanupPolicy(String name, String value) {
+        String[] parts = value.split(",", -1);
+        boolean valid = parts.length >= 1 && parts.length <= 2;
+        for (String part : parts) {
+            String policy = part.trim();
+            valid &= policy.equals(CLEANUP_POLICY_DELETE) || policy.equals(CLEANUP_POLICY_COMPACT);
+        }
+        valid &= parts.length != 2 || !parts[0].trim().equals(parts[1].trim());
+        if (!valid) {
+            throw new InvalidConfigException("Invalid value '" + value + "' for " + name
+                    + ": expected 'delete', 'compact', or 'compact,delete'");
+        }
+    }
+
+    private static void checkRatio(String name, String value) {
+        double parsed;
+        try {
+            parsed = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException("Invalid value '" + value + "' for " + name + ": not a number");
+        }
+        if (!(parsed >= 0 && parsed <= 1)) {
+            throw new InvalidConfigException("Invalid value " + value + " for " + name + ": must be in [0, 1]");
         }
     }
 
@@ -233,6 +315,10 @@ public final class TopicConfig {
         defaults.put(MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES);
         defaults.put(FILE_DELETE_DELAY_MS, DEFAULT_FILE_DELETE_DELAY_MS);
         defaults.put(CLEANUP_POLICY, DEFAULT_CLEANUP_POLICY);
+        defaults.put(DELETE_RETENTION_MS, DEFAULT_DELETE_RETENTION_MS);
+        defaults.put(MIN_CLEANABLE_DIRTY_RATIO, DEFAULT_MIN_CLEANABLE_DIRTY_RATIO);
+        defaults.put(MIN_COMPACTION_LAG_MS, DEFAULT_MIN_COMPACTION_LAG_MS);
+        defaults.put(MAX_COMPACTION_LAG_MS, DEFAULT_MAX_COMPACTION_LAG_MS);
         defaults.put(DURABILITY, DEFAULT_DURABILITY);
         return Collections.unmodifiableMap(defaults);
     }

@@ -10,6 +10,7 @@ import io.fjord.log.OffsetOutOfRangeException;
 import io.fjord.log.RecordTooLargeException;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.TopicPartition;
+import io.fjord.log.io.AtomicFiles;
 import io.fjord.log.io.FileIo;
 import io.fjord.log.io.MillisClock;
 import io.fjord.log.producer.ProducerStateManager;
@@ -40,7 +41,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * next offset as a plain field, writes the batches, and then publishes the log end offset with a
  * volatile store. Readers on any thread {@link #read} up to the published end without locking.
  * Admin operations (retention, {@link #deleteRecords}, flushes) run on other threads and take
- * small locks that the append path never touches.
+ * small locks that the append path never touches. The log cleaner (compaction) replaces inactive
+ * segments through {@link #replaceSegment}, under the same lock as retention; on a compacted
+ * topic every record needs a key.
  */
 public final class PartitionLog implements Closeable {
     private static final System.Logger LOG = System.getLogger(PartitionLog.class.getName());
@@ -53,6 +56,8 @@ public final class PartitionLog implements Closeable {
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final Object flushLock = new Object();
     private final Object startOffsetLock = new Object();
+    /** Held by a cleaning pass over this log, and by close/delete to wait one out. */
+    private final Object cleanerLock = new Object();
     private final ProducerStateManager producerState;
 
     private volatile TopicConfig config;
@@ -106,6 +111,7 @@ public final class PartitionLog implements Closeable {
     private void load(long checkpointedRecoveryPoint, long checkpointedLogStartOffset, boolean cleanShutdown)
             throws IOException {
         Files.createDirectories(dir);
+        CleanerSwapRecovery.completeInterruptedSwaps(dir, topicPartition);
         List<Long> baseOffsets = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
@@ -384,8 +390,17 @@ public final class PartitionLog implements Closeable {
                 throw new InvalidRecordException(topicPartition + ": batch at byte " + (offset - start) + " is "
                         + validation);
             }
+            boolean compacted = config.compact() && !batch.isControl();
+            if (compacted && batch.compressionId() != 0) {
+                // The cleaner reads keys in place and cannot decompress yet; accepting a batch
+                // whose keys nobody checked would let a null key into a compacted log.
+                throw new InvalidRecordException(topicPartition + ": batch at byte " + (offset - start)
+                        + " is compressed (" + RecordBatchDescriptor.compressionName(batch.compressionId())
+                        + "); topics with " + TopicConfig.CLEANUP_POLICY + "=" + config.cleanupPolicy()
+                        + " accept only uncompressed batches (set compression.type=none on the producer)");
+            }
             if (batch.compressionId() == 0) {
-                validateRecords(offset - start);
+                validateRecords(offset - start, compacted);
             }
             if (batch.producerId() >= 0 && !batch.isControl()) {
                 idempotent++;
@@ -396,11 +411,17 @@ public final class PartitionLog implements Closeable {
     }
 
     /** Walks an uncompressed batch's records so no reader ever meets a malformed one later. */
-    private void validateRecords(int batchStart) {
+    private void validateRecords(int batchStart, boolean keysRequired) {
         try {
             cursor.reset(batch);
             int expectedDelta = 0;
             while (cursor.next()) {
+                if (keysRequired && cursor.keyLength() < 0) {
+                    throw new InvalidRecordException(topicPartition + ": record " + expectedDelta + " of the batch at"
+                            + " byte " + batchStart + " has no key; a compacted topic (" + TopicConfig.CLEANUP_POLICY
+                            + "=" + config.cleanupPolicy() + ") keeps the last record per key, so every record"
+                            + " needs one");
+                }
                 if (cursor.offsetDelta() != expectedDelta++) {
                     throw new InvalidRecordException(topicPartition + ": batch at byte " + batchStart
                             + " has offset delta " + cursor.offsetDelta() + " where " + (expectedDelta - 1)
@@ -513,7 +534,10 @@ public final class PartitionLog implements Closeable {
             LogSegment active = activeSegment;
             long excessBytes = cfg.retentionBytes() < 0 ? 0 : sizeBytes() - cfg.retentionBytes();
             List<LogSegment> doomed = new ArrayList<>();
-            boolean timeExpiredSoFar = cfg.retentionMs() >= 0;
+            if (!cfg.deleteRetention()) {
+                excessBytes = 0; // compact-only topics keep their history by key, not by age or size
+            }
+            boolean timeExpiredSoFar = cfg.retentionMs() >= 0 && cfg.deleteRetention();
             try {
                 for (LogSegment segment : segments.values()) {
                     if (segment == active || segment.baseOffset() >= active.baseOffset()) {
@@ -551,6 +575,57 @@ public final class PartitionLog implements Closeable {
                 retirer.retire(segment, cfg.fileDeleteDelayMs());
             }
             return doomed.size();
+        }
+    }
+
+    /**
+     * The monitor a cleaning pass holds for its whole run; {@link #close()} and
+     * {@link #closeAndDeleteFiles()} first mark the log closed (the pass checks that between
+     * batches and stops) and then take it, so no cleaner file appears after they finish.
+     */
+    public Object cleanerLock() {
+        return cleanerLock;
+    }
+
+    public FileIo fileIo() {
+        return io;
+    }
+
+    /** The segment taking appends; the cleaner never touches it. */
+    public LogSegment activeSegment() {
+        return activeSegment;
+    }
+
+    /**
+     * Swaps a cleaned segment in for {@code old} (same base offset), crash-safely. {@code cleaned}
+     * must be complete, fsynced and named {@code *.swap} ({@link SegmentFiles#SWAP_SUFFIX}); from
+     * then on a crash at any point is finished on open by {@link CleanerSwapRecovery}:
+     * <ol>
+     *   <li>{@code old} is renamed to {@code *.deleted} (readers holding it keep reading);</li>
+     *   <li>{@code cleaned} gets the live names, log file first;</li>
+     *   <li>the map entry is replaced: a reader sees either segment, both hold every surviving
+     *       record of the range at its original offset;</li>
+     *   <li>{@code old} is retired: closed and deleted after {@code file.delete.delay.ms}.</li>
+     * </ol>
+     * Returns false, changing nothing, when {@code old} is no longer in the log (retention or
+     * deletion took it while it was being cleaned) or the log is closed; the caller then deletes
+     * {@code cleaned}. Any thread except the writer; serialised with retention.
+     *
+     * @param beforeRename called after step 1, for crash tests
+     */
+    public boolean replaceSegment(LogSegment old, LogSegment cleaned, Runnable beforeRename) throws IOException {
+        synchronized (startOffsetLock) {
+            if (closed || segments.get(old.baseOffset()) != old || old == activeSegment
+                    || cleaned.baseOffset() != old.baseOffset()) {
+                return false;
+            }
+            old.markDeleted();
+            beforeRename.run();
+            cleaned.renameSuffix(SegmentFiles.SWAP_SUFFIX, "", false);
+            AtomicFiles.fsyncDirectory(dir);
+            segments.put(old.baseOffset(), cleaned);
+            retirer.retire(old, config.fileDeleteDelayMs());
+            return true;
         }
     }
 
@@ -627,6 +702,12 @@ public final class PartitionLog implements Closeable {
     @Override
     public void close() throws IOException {
         closed = true;
+        synchronized (cleanerLock) {
+            closeSegments();
+        }
+    }
+
+    private void closeSegments() throws IOException {
         if (!offline) {
             flush();
         }
@@ -646,6 +727,12 @@ public final class PartitionLog implements Closeable {
     /** Closes and removes the whole partition directory (topic deletion). */
     public void closeAndDeleteFiles() throws IOException {
         closed = true;
+        synchronized (cleanerLock) {
+            deleteFiles();
+        }
+    }
+
+    private void deleteFiles() throws IOException {
         for (LogSegment segment : segments.values()) {
             segment.closeAndDelete();
         }

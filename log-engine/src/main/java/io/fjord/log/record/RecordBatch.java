@@ -201,6 +201,20 @@ public final class RecordBatch {
      * @param maxBatchBytes  the largest batch accepted, e.g. {@code max.message.bytes}
      */
     public BatchValidation validate(int availableBytes, int maxBatchBytes) {
+        return validate(availableBytes, maxBatchBytes, false);
+    }
+
+    /**
+     * {@link #validate(int, int)} for a batch read back from a segment, where the log cleaner may
+     * have removed records: {@code recordsCount} may be anything in {@code [0, lastOffsetDelta + 1]}
+     * (Kafka's compacted batches keep their offset range and producer sequences). Producers never
+     * send such batches, so the append path uses the strict rule.
+     */
+    public BatchValidation validateStored(int availableBytes, int maxBatchBytes) {
+        return validate(availableBytes, maxBatchBytes, true);
+    }
+
+    private BatchValidation validate(int availableBytes, int maxBatchBytes, boolean allowCompacted) {
         int available = Math.min(availableBytes, buffer.limit() - offset);
         if (available < LOG_OVERHEAD) {
             return BatchValidation.TRUNCATED;
@@ -218,7 +232,8 @@ public final class RecordBatch {
             return BatchValidation.INVALID_MAGIC;
         }
         int recordsCount = recordsCount();
-        if (recordsCount < 0 || (long) lastOffsetDelta() + 1 != recordsCount) {
+        long fullCount = (long) lastOffsetDelta() + 1;
+        if (recordsCount < 0 || (allowCompacted ? recordsCount > fullCount || fullCount < 1 : fullCount != recordsCount)) {
             return BatchValidation.INVALID_RECORD_COUNT;
         }
         if (computeCrc() != crc()) {

@@ -61,20 +61,26 @@ public final class LogSegment implements Closeable {
 
     private LogSegment(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, FileIo io,
                        long createdMs) throws IOException {
+        this(dir, baseOffset, "", indexIntervalBytes, maxIndexBytes, io, createdMs);
+    }
+
+    private LogSegment(Path dir, long baseOffset, String suffix, int indexIntervalBytes, int maxIndexBytes,
+                       FileIo io, long createdMs) throws IOException {
         this.baseOffset = baseOffset;
         this.createdMs = createdMs;
         this.indexIntervalBytes = indexIntervalBytes;
-        this.logFile = SegmentFiles.logFile(dir, baseOffset);
+        this.logFile = SegmentFiles.withSuffix(SegmentFiles.logFile(dir, baseOffset), suffix);
         this.nextOffset = baseOffset;
         this.offsetOfMaxTimestampSoFar = baseOffset;
-        this.indexFilesExisted = Files.exists(SegmentFiles.indexFile(dir, baseOffset))
-                && Files.exists(SegmentFiles.timeIndexFile(dir, baseOffset));
+        Path indexPath = SegmentFiles.withSuffix(SegmentFiles.indexFile(dir, baseOffset), suffix);
+        Path timeIndexPath = SegmentFiles.withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), suffix);
+        this.indexFilesExisted = Files.exists(indexPath) && Files.exists(timeIndexPath);
         FileChannel opened = io.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         OffsetIndex offsets = null;
         try {
-            offsets = new OffsetIndex(SegmentFiles.indexFile(dir, baseOffset), baseOffset, maxIndexBytes);
-            this.timeIndex = new TimeIndex(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, maxIndexBytes);
+            offsets = new OffsetIndex(indexPath, baseOffset, maxIndexBytes);
+            this.timeIndex = new TimeIndex(timeIndexPath, baseOffset, maxIndexBytes);
         } catch (IOException | RuntimeException e) {
             if (offsets != null) {
                 offsets.close();
@@ -98,6 +104,50 @@ public final class LogSegment implements Closeable {
             segment.sizeBytes = 0;
         }
         return segment;
+    }
+
+    /**
+     * Creates a new, empty segment whose three files carry {@code suffix} (e.g. the cleaner's
+     * {@code .cleaned}); stale files of that name are replaced. {@link #renameSuffix} later gives
+     * them their live names.
+     */
+    public static LogSegment createWithSuffix(Path dir, long baseOffset, String suffix, int indexIntervalBytes,
+                                              int maxIndexBytes, FileIo io, long nowMs) throws IOException {
+        Files.deleteIfExists(SegmentFiles.withSuffix(SegmentFiles.logFile(dir, baseOffset), suffix));
+        Files.deleteIfExists(SegmentFiles.withSuffix(SegmentFiles.indexFile(dir, baseOffset), suffix));
+        Files.deleteIfExists(SegmentFiles.withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), suffix));
+        return new LogSegment(dir, baseOffset, suffix, indexIntervalBytes, maxIndexBytes, io, nowMs);
+    }
+
+    /**
+     * Renames the three files from suffix {@code from} to suffix {@code to} ({@code ""} is the
+     * live name). {@code logLast}: the index files go first, so a log file under the new name
+     * proves the indexes were renamed too (the cleaner's {@code .swap} rule); otherwise the log
+     * file goes first. Readers holding the channel or the mappings keep working.
+     */
+    public void renameSuffix(String from, String to, boolean logLast) throws IOException {
+        if (!logLast) {
+            renameLogFile(from, to);
+        }
+        offsetIndex.renameTo(renamed(offsetIndex.file(), from, to));
+        timeIndex.renameTo(renamed(timeIndex.file(), from, to));
+        if (logLast) {
+            renameLogFile(from, to);
+        }
+    }
+
+    private void renameLogFile(String from, String to) throws IOException {
+        Path target = renamed(logFile, from, to);
+        Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
+        logFile = target;
+    }
+
+    private static Path renamed(Path file, String from, String to) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(from)) {
+            throw new IllegalStateException(file + " does not end with '" + from + "'");
+        }
+        return file.resolveSibling(name.substring(0, name.length() - from.length()) + to);
     }
 
     /**
@@ -391,7 +441,8 @@ public final class LogSegment implements Closeable {
             buffer.clear().limit((int) size);
             readFully(buffer, position);
             batch.wrap(buffer, 0);
-            BatchValidation validation = batch.validate((int) size, maxBatchBytes);
+            // Stored rule: batches the cleaner compacted keep their offset range with fewer records.
+            BatchValidation validation = batch.validateStored((int) size, maxBatchBytes);
             if (!validation.isValid()) {
                 stopReason = "batch " + validation;
                 break;
@@ -413,7 +464,11 @@ public final class LogSegment implements Closeable {
         return truncated;
     }
 
-    private void readFully(ByteBuffer target, long position) throws IOException {
+    /**
+     * Reads bytes at {@code position} until {@code target} is full, then flips it. Only bytes
+     * below {@link #sizeBytes()} are stable; any thread.
+     */
+    public void readFully(ByteBuffer target, long position) throws IOException {
         int start = target.position();
         while (target.hasRemaining()) {
             int n = channel.read(target, position + target.position() - start);

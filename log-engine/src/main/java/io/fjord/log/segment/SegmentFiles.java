@@ -9,13 +9,20 @@ import java.nio.file.Path;
  *   00000000000000000000.index      offset index  (8-byte entries)
  *   00000000000000000000.timeindex  time index    (12-byte entries)
  *   *.deleted                       renamed on deletion, removed after file.delete.delay.ms
+ *   *.cleaned                       a segment the log cleaner is still writing: deleted on open
+ *   *.swap                          a cleaned segment, complete and fsynced, about to replace the
+ *                                   segment of the same base offset: the replacement is finished on open
  * </pre>
+ * The cleaner renames a segment's index files to {@code .swap} before its log file, so a
+ * {@code .log.swap} proves every file of the cleaned segment was complete.
  */
 public final class SegmentFiles {
     public static final String LOG_SUFFIX = ".log";
     public static final String INDEX_SUFFIX = ".index";
     public static final String TIME_INDEX_SUFFIX = ".timeindex";
     public static final String DELETED_SUFFIX = ".deleted";
+    public static final String CLEANED_SUFFIX = ".cleaned";
+    public static final String SWAP_SUFFIX = ".swap";
     private static final int BASE_OFFSET_DIGITS = 20;
 
     private SegmentFiles() {
@@ -36,6 +43,22 @@ public final class SegmentFiles {
 
     public static Path timeIndexFile(Path dir, long baseOffset) {
         return dir.resolve(baseName(baseOffset) + TIME_INDEX_SUFFIX);
+    }
+
+    /** A segment file with an extra suffix ({@code ""} for the live name), e.g. {@code 0...0.log.swap}. */
+    public static Path withSuffix(Path file, String suffix) {
+        return suffix.isEmpty() ? file : file.resolveSibling(file.getFileName() + suffix);
+    }
+
+    /**
+     * The base offset of a file named {@code <base>.log<suffix>} (e.g. {@code .log.swap}), or -1
+     * if {@code fileName} is not one.
+     */
+    public static long baseOffsetOfLogFile(String fileName, String suffix) {
+        if (!fileName.endsWith(LOG_SUFFIX + suffix)) {
+            return -1;
+        }
+        return baseOffsetOfLogFile(fileName.substring(0, fileName.length() - suffix.length()));
     }
 
     /** The base offset of a {@code .log} file name, or -1 if the name is not a segment's. */

@@ -1,0 +1,30 @@
+/**
+ * Log compaction ({@code cleanup.policy=compact}): keeps the last record of every key.
+ *
+ * <p>{@link io.fjord.log.cleaner.LogCleaner} picks logs by dirty ratio and runs a
+ * {@link io.fjord.log.cleaner.CleaningPass} per log: build a bounded key to latest-offset map of
+ * the dirty inactive segments, rewrite each inactive segment into {@code <base>.log.cleaned} with
+ * only the surviving records at their original offsets, fsync, rename to {@code .swap}, and swap
+ * it into the partition ({@link io.fjord.log.partition.PartitionLog#replaceSegment}); the old
+ * segment is retired after {@code file.delete.delay.ms} so readers holding it finish safely.
+ * A crash at any point is completed or rolled back when the partition opens (see
+ * {@code io.fjord.log.partition.CleanerSwapRecovery}).
+ *
+ * <p>Rules carried over from Kafka, with its on-disk format:
+ * <ul>
+ *   <li><b>Delete horizon.</b> The first pass that keeps a tombstone stamps its batch with
+ *       attributes bit 6 and {@code baseTimestamp = now + delete.retention.ms} (Kafka 3.x); a
+ *       later pass at or after that time drops the tombstone. So a tombstone stays readable for
+ *       at least {@code delete.retention.ms} after compaction first saw it.</li>
+ *   <li><b>Producer state.</b> The last batch of each producer id in the cleaned range is kept,
+ *       with an unchanged header even when all its records go (an empty batch), so the producer
+ *       state rebuilt from the log after a restart still recognises that producer's retries.</li>
+ *   <li><b>Offsets.</b> Rebuilt batches keep their base offset and {@code lastOffsetDelta};
+ *       records keep their offset deltas. Stored batches may therefore have fewer records than
+ *       their offset range ({@link io.fjord.log.record.RecordBatch#validateStored}).</li>
+ * </ul>
+ *
+ * <p>Not done yet: compressed batches (refused on compacted topics), removal of aborted
+ * transactional data and of transaction markers, merging small cleaned segments.
+ */
+package io.fjord.log.cleaner;
