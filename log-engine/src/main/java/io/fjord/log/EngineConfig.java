@@ -1,5 +1,6 @@
 package io.fjord.log;
 
+import io.fjord.log.group.GroupConfig;
 import io.fjord.log.io.FileIo;
 import io.fjord.log.io.MillisClock;
 
@@ -55,6 +56,7 @@ public final class EngineConfig {
     private final TopicConfig topicDefaults;
     private final FileIo fileIo;
     private final MillisClock clock;
+    private final GroupConfig groupConfig;
 
     private EngineConfig(Builder builder) {
         this.dataDir = builder.dataDir;
@@ -72,6 +74,7 @@ public final class EngineConfig {
         this.topicDefaults = builder.topicDefaults;
         this.fileIo = builder.fileIo;
         this.clock = builder.clock;
+        this.groupConfig = builder.groupConfig;
     }
 
     public static Builder builder(Path dataDir) {
@@ -139,6 +142,11 @@ public final class EngineConfig {
         return clock;
     }
 
+    /** Limits and timings of the consumer-group coordinator ({@link LogEngine#groupCoordinator()}). */
+    public GroupConfig groupConfig() {
+        return groupConfig;
+    }
+
     public static final class Builder {
         /** Threads compacting {@code cleanup.policy=compact} logs (Kafka's {@code log.cleaner.threads}). */
     public static final int DEFAULT_CLEANER_THREADS = 1;
@@ -168,6 +176,7 @@ public final class EngineConfig {
         private TopicConfig topicDefaults = TopicConfig.defaults();
         private FileIo fileIo = FileIo.DEFAULT;
         private MillisClock clock = MillisClock.SYSTEM;
+        private GroupConfig groupConfig = GroupConfig.defaults();
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -241,6 +250,11 @@ public final class EngineConfig {
 
         public Builder clock(MillisClock value) {
             this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        public Builder groupConfig(GroupConfig value) {
+            this.groupConfig = Objects.requireNonNull(value, "groupConfig");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.fjord.log;
 
 import io.fjord.log.cleaner.LogCleaner;
+import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.io.AtomicFiles;
 import io.fjord.log.io.OffsetCheckpointFile;
 import io.fjord.log.partition.PartitionLog;
@@ -67,6 +68,7 @@ public final class LogEngine implements AutoCloseable {
     private final WriterPool writers;
     private final ScheduledThreadPoolExecutor scheduler;
     private final LogCleaner cleaner;
+    private GroupCoordinator groupCoordinator;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<LogSegment> retiring = ConcurrentHashMap.newKeySet();
     private final Object adminLock = new Object();
@@ -482,6 +484,21 @@ public final class LogEngine implements AutoCloseable {
         return cleaner.cleanAllNow();
     }
 
+    /**
+     * The engine's consumer-group coordinator, started on first use (it creates and replays
+     * {@code __consumer_offsets}). One per engine, so the broker and in-process clients share
+     * groups and committed offsets; closed with the engine.
+     */
+    public GroupCoordinator groupCoordinator() {
+        synchronized (adminLock) {
+            ensureOpen();
+            if (groupCoordinator == null) {
+                groupCoordinator = GroupCoordinator.start(this, config.groupConfig());
+            }
+            return groupCoordinator;
+        }
+    }
+
     /** The log cleaner (compaction), e.g. to read its checkpoint or install a test hook. */
     public LogCleaner cleaner() {
         return cleaner;
@@ -577,6 +594,9 @@ public final class LogEngine implements AutoCloseable {
             closed = true;
         }
         IOException failure = null;
+        if (groupCoordinator != null) {
+            groupCoordinator.close(); // answers waiting joins and syncs, stops its timers
+        }
         writers.close();
         scheduler.shutdownNow();
         try {

@@ -35,7 +35,7 @@ public final class Broker implements AutoCloseable {
     }
 
     public static Broker start(LogEngine engine, BrokerConfig config) {
-        GroupCoordinator groups = GroupCoordinator.start(engine, config.groupConfig());
+        GroupCoordinator groups = engine.groupCoordinator();
         BrokerState state = new BrokerState(engine, config, groups);
         FetchPurgatory purgatory = new FetchPurgatory(config.maxWaitingFetches());
         engine.addAppendListener(purgatory);
@@ -45,7 +45,6 @@ public final class Broker implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             engine.removeAppendListener(purgatory);
             purgatory.close();
-            groups.close();
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": "
                         + io.getMessage(), io);
@@ -72,10 +71,9 @@ public final class Broker implements AutoCloseable {
         server.close();
         engine.removeAppendListener(purgatory);
         purgatory.close();
-        groups.close();
     }
 
-    /** The group coordinator this broker serves (shared with in-process users of the engine). */
+    /** The group coordinator this broker serves: the engine's, shared with in-process users. */
     public GroupCoordinator groupCoordinator() {
         return groups;
     }

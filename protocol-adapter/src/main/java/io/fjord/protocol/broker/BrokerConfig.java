@@ -113,7 +113,12 @@ public final class BrokerConfig {
         return topicDefaults;
     }
 
-    /** Consumer-group limits and timings ({@code group.*}, {@code offsets.*}). */
+    /**
+     * Consumer-group limits and timings read from {@code group.*} and {@code offsets.*}. The
+     * coordinator belongs to the engine, so these take effect through
+     * {@code EngineConfig.builder(...).groupConfig(...)} when the engine is opened (as
+     * {@code bin/fjord broker} does); a broker started on an already open engine uses the engine's.
+     */
     public GroupConfig groupConfig() {
         return groupConfig;
     }
