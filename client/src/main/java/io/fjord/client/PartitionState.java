@@ -1,0 +1,22 @@
+package io.fjord.client;
+
+import io.fjord.log.LogReader;
+
+/**
+ * What a consumer knows about one assigned partition: its position (null until resolved from a
+ * committed offset or the reset policy), whether it is paused, and the engine reader that fetches
+ * it. Not thread-safe: owned by the consumer's polling thread.
+ */
+final class PartitionState {
+    Long position;
+    boolean paused;
+    /** Opened lazily at the first fetch; reused while positions stay sequential. */
+    LogReader reader;
+
+    void closeReader() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+    }
+}
