@@ -321,9 +321,10 @@ public final class PartitionLog implements Closeable {
             batch.partitionLeaderEpoch(leaderEpoch);
             nextOffset = batch.nextOffset();
         }
+        LogSegment segment;
         try {
-            LogSegment segment = maybeRoll(end - start, firstOffset, nextOffset - 1, cfg);
-            segment.append(records);
+            segment = maybeRoll(end - start, firstOffset, nextOffset - 1, cfg);
+            segment.write(records);
         } catch (SegmentRollbackException e) {
             offline = true;
             throw new LogStorageException(topicPartition + " went offline: " + e.getMessage(), e);
@@ -337,6 +338,7 @@ public final class PartitionLog implements Closeable {
         }
         lastAppendLastOffset = nextOffset - 1;
         logEndOffset = nextOffset;
+        segment.publish(); // after the end offset: see LogSegment.write
         if (nextOffset - recoveryPoint >= cfg.flushMessages()) {
             flush();
         }

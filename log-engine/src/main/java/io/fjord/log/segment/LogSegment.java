@@ -52,6 +52,8 @@ public final class LogSegment implements Closeable {
     private volatile long nextOffset;
 
     // Writer-owned.
+    /** End of written but not yet published batches, or -1. */
+    private int pendingEnd = -1;
     private long offsetOfMaxTimestampSoFar;
     private int bytesSinceLastIndexEntry;
 
@@ -224,7 +226,19 @@ public final class LogSegment implements Closeable {
      * fails, the {@link SegmentRollbackException} tells the partition to go offline.
      */
     public void append(ByteBuffer records) throws IOException {
-        int startPosition = sizeBytes;
+        write(records);
+        publish();
+    }
+
+    /**
+     * Writes and indexes batches like {@link #append} but leaves them invisible to readers until
+     * {@link #publish()}. The partition publishes its log end offset first and the segment size
+     * second: a reader that sees a batch then always finds the end offset past it, so a consumer
+     * never fetches beyond the end it can see (which Kafka answers with OFFSET_OUT_OF_RANGE and a
+     * reset) even when the writer is descheduled between the two stores.
+     */
+    public void write(ByteBuffer records) throws IOException {
+        int startPosition = writeEnd();
         int start = records.position();
         int length = records.remaining();
         try {
@@ -246,7 +260,19 @@ public final class LogSegment implements Closeable {
             offset += size;
             position += size;
         }
-        sizeBytes = startPosition + length;
+        pendingEnd = startPosition + length;
+    }
+
+    /** Makes everything {@link #write written} so far visible to readers (a volatile store). */
+    public void publish() {
+        if (pendingEnd >= 0) {
+            sizeBytes = pendingEnd;
+            pendingEnd = -1;
+        }
+    }
+
+    private int writeEnd() {
+        return pendingEnd >= 0 ? pendingEnd : sizeBytes;
     }
 
     private void rollbackTo(int position, IOException cause) throws SegmentRollbackException {

@@ -103,17 +103,19 @@ final class FetchHandler implements ApiHandler {
                     .setRecords(Exchange.noRecords());
             try {
                 Partition partition = state.engine.partition(topic, requested.partition());
-                long highWatermark = partition.latestOffset();
-                data.setHighWatermark(highWatermark).setLastStableOffset(highWatermark);
-                if (exchange.version() >= 5) {
-                    data.setLogStartOffset(partition.earliestOffset());
-                }
                 int maxBytes = Math.min(budgetBytes, Math.max(requested.partitionMaxBytes(), 0));
                 if (maxBytes > 0 || firstWithData) {
                     FileRegion region = partition.read(requested.fetchOffset(), Math.max(maxBytes, 1));
                     if (!region.isEmpty() && (region.sizeBytes() <= maxBytes || firstWithData)) {
                         data.setRecords(new FileRecords(region));
                     }
+                }
+                // Read after the records: the end offset is published before the data, so this
+                // high watermark covers every record sent.
+                long highWatermark = partition.latestOffset();
+                data.setHighWatermark(highWatermark).setLastStableOffset(highWatermark);
+                if (exchange.version() >= 5) {
+                    data.setLogStartOffset(partition.earliestOffset());
                 }
             } catch (FjordException e) {
                 data.setErrorCode(ErrorMapper.toError(e).code());
