@@ -1,0 +1,136 @@
+package io.fjord.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What to run and how big. {@code --smoke} shrinks every workload to a few seconds of tiny data
+ * (the JUnit test uses it so the harness cannot rot); the full defaults keep a whole run near
+ * 6-8 minutes on a 2-core machine.
+ */
+record BenchOptions(
+        int rounds,
+        long produceBytesPerWorkload,
+        Duration workloadTimeLimit,
+        double fixedRateRecordsPerSecond,
+        Duration latencyWarmup,
+        Duration latencyMeasured,
+        Duration idleSettle,
+        String heap,
+        String kafkaVersion,
+        Path kafkaCache,
+        Path fjordJar,
+        Path workDir,
+        Path reportFile,
+        Path imageDir,
+        Path fjordJfr,
+        boolean smoke,
+        List<BrokerKind> brokers,
+        List<String> extraJvmOptions,
+        String commandLine) {
+
+    static final String USAGE = """
+            usage: fjord bench [options]
+              --smoke                  a few seconds per workload, tiny data (what the unit test runs)
+              --rounds N               A/B rounds, each broker started fresh per round (full: 3, smoke: 1)
+              --produce-mb N           payload per produce workload in MB (full: 100, smoke: 1)
+              --rate N                 fixed e2e latency rate, records/s (full: 5000, smoke: 500)
+              --latency-seconds N      measured seconds per e2e latency run (full: 10, smoke: 2)
+              --heap SIZE              -Xmx of both brokers (default 1g)
+              --kafka-version V        org.apache.kafka:kafka_2.13 version (default 4.4.0)
+              --kafka-cache DIR        where Kafka's jars are cached (default ~/.cache/fjord)
+              --fjord-jar FILE         the Fjord broker jar (default tools/target/fjord.jar)
+              --work-dir DIR           brokers' data and logs (default: a temp dir, deleted after)
+              --report FILE            markdown report (default docs/bench-vs-kafka.md)
+              --img-dir DIR            PNG charts (default docs/img)
+              --jvm-opt OPTION         extra JVM option for both brokers (repeatable)
+              --only fjord|kafka       run one broker only (debugging; no ratios)
+              --fjord-jfr FILE         record a JFR profile of the Fjord broker (last round) to FILE
+            """;
+
+    static BenchOptions parse(String[] args, Path root) {
+        boolean smoke = List.of(args).contains("--smoke");
+        int rounds = smoke ? 1 : 3;
+        long produceMb = smoke ? 1 : 100;
+        double rate = smoke ? 500 : 5000;
+        long latencySeconds = smoke ? 2 : 10;
+        String heap = "1g";
+        String kafkaVersion = "4.4.0";
+        Path kafkaCache = Path.of(System.getProperty("user.home"), ".cache", "fjord");
+        Path fjordJar = root.resolve("tools/target/fjord.jar");
+        Path workDir = null;
+        Path report = root.resolve("docs/bench-vs-kafka.md");
+        Path imageDir = root.resolve("docs/img");
+        Path jfr = null;
+        List<BrokerKind> brokers = List.of(BrokerKind.values());
+        List<String> extraJvmOptions = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--smoke")) {
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--rounds" -> rounds = positive(option, Integer.parseInt(value));
+                case "--produce-mb" -> produceMb = positive(option, Integer.parseInt(value));
+                case "--rate" -> rate = positive(option, Integer.parseInt(value));
+                case "--latency-seconds" -> latencySeconds = positive(option, Integer.parseInt(value));
+                case "--heap" -> heap = value;
+                case "--kafka-version" -> kafkaVersion = value;
+                case "--kafka-cache" -> kafkaCache = Path.of(value);
+                case "--fjord-jar" -> fjordJar = Path.of(value);
+                case "--work-dir" -> workDir = Path.of(value);
+                case "--report" -> report = Path.of(value);
+                case "--img-dir" -> imageDir = Path.of(value);
+                case "--fjord-jfr" -> jfr = Path.of(value).toAbsolutePath();
+                case "--jvm-opt" -> extraJvmOptions.add(value);
+                case "--only" -> brokers = List.of(BrokerKind.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
+                default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
+            }
+        }
+        return new BenchOptions(rounds, produceMb * 1_000_000, Duration.ofSeconds(smoke ? 20 : 90), rate,
+                Duration.ofMillis(smoke ? 500 : 2_000), Duration.ofSeconds(latencySeconds),
+                Duration.ofMillis(smoke ? 500 : 3_000), heap, kafkaVersion, kafkaCache, fjordJar, workDir,
+                report, imageDir, jfr, smoke, brokers, List.copyOf(extraJvmOptions), "bin/fjord bench " + String.join(" ", args));
+    }
+
+    /** Same JVM options for both brokers, so heap sizing is not a variable. */
+    List<String> brokerJvmOptions() {
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + heap));
+        jvmOptions.addAll(extraJvmOptions);
+        return jvmOptions;
+    }
+
+    /** The produce matrix: 100 B and 1 KiB, 1 and 8 partitions, acks=1 and acks=all. */
+    List<ProduceWorkload.Spec> produceSpecs() {
+        List<ProduceWorkload.Spec> specs = new ArrayList<>();
+        for (int recordBytes : new int[] {100, 1024}) {
+            for (int partitions : new int[] {1, 8}) {
+                for (String acks : new String[] {"1", "all"}) {
+                    specs.add(new ProduceWorkload.Spec(recordBytes, partitions, acks));
+                }
+            }
+        }
+        return specs;
+    }
+
+    long recordsFor(ProduceWorkload.Spec spec) {
+        return produceBytesPerWorkload / spec.recordBytes();
+    }
+
+    static String sizeLabel(int recordBytes) {
+        return recordBytes % 1024 == 0 ? recordBytes / 1024 + " KiB" : recordBytes + " B";
+    }
+
+    private static int positive(String option, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(option + " must be positive, got " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,93 @@
+package io.fjord.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One broker JVM started by the harness. {@link #startedNanos()} is taken just before the fork,
+ * so start-to-ready includes JVM start-up, as a user would see it. Closing sends SIGTERM, waits
+ * for a clean shutdown, then kills: a benchmark must never leave a broker behind.
+ */
+final class BrokerProcess implements AutoCloseable {
+    /** Kafka's controlled shutdown takes a few seconds; anything longer is a hang. */
+    private static final long SHUTDOWN_WAIT_MS = 20_000;
+
+    private final BrokerKind kind;
+    private final Process process;
+    private final long startedNanos;
+    private final String bootstrap;
+    private final Path logFile;
+
+    private BrokerProcess(BrokerKind kind, Process process, long startedNanos, String bootstrap, Path logFile) {
+        this.kind = kind;
+        this.process = process;
+        this.startedNanos = startedNanos;
+        this.bootstrap = bootstrap;
+        this.logFile = logFile;
+    }
+
+    static BrokerProcess start(BrokerKind kind, List<String> command, String bootstrap, Path logFile)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile());
+        long startedNanos = System.nanoTime();
+        Process process = builder.start();
+        ChildProcesses.register(process);
+        return new BrokerProcess(kind, process, startedNanos, bootstrap, logFile);
+    }
+
+    BrokerKind kind() {
+        return kind;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The last lines the broker printed, for error messages. */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            // Died under load: say so loudly, the workload error alone would blame the client.
+            System.err.println(kind.label + " broker (pid " + process.pid() + ") had already exited with code "
+                    + process.exitValue() + "; last output:\n" + logTail());
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(SHUTDOWN_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(SHUTDOWN_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            ChildProcesses.unregister(process);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.fjord.bench;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+import java.time.Duration;
+
+/** Reads a topic from the start with a fresh consumer until it has seen {@code records}. */
+final class ConsumeWorkload {
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private ConsumeWorkload() {
+    }
+
+    /** @param records what the produce workload wrote (priming records are added here) */
+    static Throughput run(String bootstrap, String topic, long records, Duration timeLimit) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ClientConfigs.consumer(bootstrap))) {
+            consumer.assign(Topics.partitions(consumer, topic));
+            records += (long) consumer.assignment().size() * Topics.PRIMING_RECORDS_PER_PARTITION;
+            consumer.seekToBeginning(consumer.assignment());
+            long start = System.nanoTime();
+            long deadline = start + timeLimit.toNanos();
+            long seen = 0;
+            long bytes = 0;
+            while (seen < records && System.nanoTime() < deadline) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
+                for (ConsumerRecord<byte[], byte[]> record : batch) {
+                    bytes += record.value().length;
+                }
+                seen += batch.count();
+            }
+            long elapsed = System.nanoTime() - start;
+            if (seen < records) {
+                throw new IllegalStateException("consume " + topic + " on " + bootstrap + ": read " + seen
+                        + " of " + records + " records in " + timeLimit);
+            }
+            return new Throughput(seen, bytes, elapsed);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.fjord.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code java -jar tools/target/fjord.jar broker}, exactly what {@code bin/fjord broker} runs. */
+final class FjordLauncher implements BrokerLauncher {
+    private final Path fjordJar;
+    private final List<String> jvmOptions;
+    private final Path jfrFile;
+
+    /** @param jfrFile when not null, a JFR recording (profile settings) is written there on exit */
+    FjordLauncher(Path fjordJar, List<String> jvmOptions, Path jfrFile) {
+        if (!Files.isRegularFile(fjordJar)) {
+            throw new IllegalArgumentException("Fjord broker jar not found: " + fjordJar
+                    + " (build it: cd /path/to/fjord && mvn -B -DskipTests -pl tools -am package)");
+        }
+        this.fjordJar = fjordJar;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.jfrFile = jfrFile;
+    }
+
+    @Override
+    public BrokerKind kind() {
+        return BrokerKind.FJORD;
+    }
+
+    @Override
+    public BrokerProcess start(Path sessionDir) throws IOException {
+        Path dataDir = Files.createDirectories(sessionDir.resolve("data"));
+        int port = Ports.freeLoopbackPort();
+        List<String> command = new ArrayList<>();
+        command.add(BrokerLauncher.javaExecutable());
+        command.addAll(jvmOptions);
+        if (jfrFile != null) {
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfrFile);
+        }
+        command.addAll(List.of("-jar", fjordJar.toString(), "broker",
+                "--data-dir", dataDir.toString(),
+                "--listeners", "PLAINTEXT://127.0.0.1:" + port));
+        return BrokerProcess.start(kind(), command, "127.0.0.1:" + port, sessionDir.resolve("broker.log"));
+    }
+}
