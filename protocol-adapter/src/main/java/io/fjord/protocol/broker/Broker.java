@@ -23,11 +23,8 @@ public final class Broker implements AutoCloseable {
     private final FetchPurgatory purgatory;
     private final NetServer server;
     private final BrokerState state;
-    private final GroupCoordinator groups;
 
-    private Broker(LogEngine engine, FetchPurgatory purgatory, NetServer server, BrokerState state,
-                   GroupCoordinator groups) {
-        this.groups = groups;
+    private Broker(LogEngine engine, FetchPurgatory purgatory, NetServer server, BrokerState state) {
         this.engine = engine;
         this.purgatory = purgatory;
         this.server = server;
@@ -35,8 +32,7 @@ public final class Broker implements AutoCloseable {
     }
 
     public static Broker start(LogEngine engine, BrokerConfig config) {
-        GroupCoordinator groups = engine.groupCoordinator();
-        BrokerState state = new BrokerState(engine, config, groups);
+        BrokerState state = new BrokerState(engine, config);
         FetchPurgatory purgatory = new FetchPurgatory(config.maxWaitingFetches());
         engine.addAppendListener(purgatory);
         NetServer server;
@@ -54,7 +50,7 @@ public final class Broker implements AutoCloseable {
         InetSocketAddress bound = server.boundAddress();
         state.advertisedHost = config.advertisedHost();
         state.advertisedPort = config.advertisedPort() >= 0 ? config.advertisedPort() : bound.getPort();
-        return new Broker(engine, purgatory, server, state, groups);
+        return new Broker(engine, purgatory, server, state);
     }
 
     /** {@code host:port} for a client's bootstrap.servers. */
@@ -75,6 +71,6 @@ public final class Broker implements AutoCloseable {
 
     /** The group coordinator this broker serves: the engine's, shared with in-process users. */
     public GroupCoordinator groupCoordinator() {
-        return groups;
+        return engine.groupCoordinator();
     }
 }

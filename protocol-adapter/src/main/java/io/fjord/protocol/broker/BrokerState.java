@@ -14,21 +14,23 @@ final class BrokerState {
     final LogEngine engine;
     final BrokerConfig config;
     final String clusterId;
-    private final GroupCoordinator groups;
     final int nodeId;
     volatile String advertisedHost;
     volatile int advertisedPort;
 
-    BrokerState(LogEngine engine, BrokerConfig config, GroupCoordinator groups) {
+    BrokerState(LogEngine engine, BrokerConfig config) {
         this.engine = engine;
         this.config = config;
-        this.groups = groups;
         this.clusterId = readClusterId(engine);
         this.nodeId = config.nodeId();
     }
 
+    /**
+     * The engine's group coordinator, started by the first group request rather than with the
+     * broker: it creates and replays {@code __consumer_offsets}, which start-up need not wait for.
+     */
     GroupCoordinator groups() {
-        return groups;
+        return engine.groupCoordinator();
     }
 
     /** Kafka's internal topics, flagged in Metadata so tools hide them by default. */
