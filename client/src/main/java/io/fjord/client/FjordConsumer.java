@@ -861,12 +861,13 @@ final class FjordConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public void registerMetricForSubscription(KafkaMetric metric) {
-        throw Unsupported.method("registerMetricForSubscription()", "there is no broker to push client metrics to");
+        // Nothing to do: client telemetry goes to a broker, and in-process there is none. Kafka
+        // Streams registers its metrics on every client it creates, so this must not throw.
     }
 
     @Override
     public void unregisterMetricFromSubscription(KafkaMetric metric) {
-        throw Unsupported.method("unregisterMetricFromSubscription()", "there is no broker to push client metrics to");
+        // See registerMetricForSubscription: there is no telemetry to remove it from.
     }
 
     @Override

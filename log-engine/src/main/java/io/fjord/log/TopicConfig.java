@@ -74,6 +74,13 @@ public final class TopicConfig {
 
     /** Fjord's own: {@code none} (Kafka's default: the OS flushes) or {@code sync} (fsync before ack). */
     public static final String DURABILITY = "durability";
+
+    /**
+     * Kafka's record timestamp type. Only {@code CreateTime} (the client's timestamps, Kafka's
+     * default) is served; Kafka Streams sets it explicitly on its internal topics.
+     */
+    public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+    public static final String DEFAULT_MESSAGE_TIMESTAMP_TYPE = "CreateTime";
     public static final String DEFAULT_DURABILITY = "none";
 
     private static final Map<String, Object> DEFAULTS = defaults0();
@@ -274,6 +281,12 @@ public final class TopicConfig {
                             + ": expected 'none' or 'sync'");
                 }
             }
+            case MESSAGE_TIMESTAMP_TYPE -> {
+                if (!value.equals("CreateTime")) {
+                    throw new InvalidConfigException("Invalid value '" + value + "' for " + name
+                            + ": only 'CreateTime' is supported (LogAppendTime is not implemented yet)");
+                }
+            }
             default -> throw new IllegalStateException("no validation for " + name);
         }
     }
@@ -336,6 +349,7 @@ public final class TopicConfig {
         defaults.put(MIN_COMPACTION_LAG_MS, DEFAULT_MIN_COMPACTION_LAG_MS);
         defaults.put(MAX_COMPACTION_LAG_MS, DEFAULT_MAX_COMPACTION_LAG_MS);
         defaults.put(DURABILITY, DEFAULT_DURABILITY);
+        defaults.put(MESSAGE_TIMESTAMP_TYPE, DEFAULT_MESSAGE_TIMESTAMP_TYPE);
         return Collections.unmodifiableMap(defaults);
     }
 
