@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Helpers shared by the broker integration tests: seeds, bounded waits, client settings. */
 final class BrokerTestSupport {
@@ -229,5 +231,38 @@ final class BrokerTestSupport {
         } catch (Exception e) {
             throw new AssertionError("listConsumerGroupOffsets(" + group + ") failed: " + e, e);
         }
+    }
+
+    /**
+     * The path of kcat. Missing, it fails the test under {@code CI=true} (.ci/run installs it) and
+     * otherwise skips it loudly: the project's rule for tests that need a Debian package.
+     */
+    static String requireKcat(String testName) {
+        String kcat = onPath("kcat");
+        if (kcat == null) {
+            String message = "kcat is not on PATH (" + System.getenv("PATH") + "): install the Debian package 'kcat'";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(message + "; CI=true requires it (.ci/run installs it)");
+            }
+            System.err.println("\n**********************************************************************");
+            System.err.println("*** SKIPPING " + testName + ": " + message);
+            System.err.println("**********************************************************************\n");
+            assumeTrue(false, message);
+        }
+        return kcat;
+    }
+
+    private static String onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String entry : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(entry.isEmpty() ? "." : entry, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
     }
 }

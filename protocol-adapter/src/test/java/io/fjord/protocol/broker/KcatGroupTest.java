@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * kcat's balanced consumer ({@code -G}, librdkafka's KafkaConsumer) against an in-process broker:
@@ -56,17 +53,7 @@ class KcatGroupTest {
 
     @BeforeAll
     static void findKcat() {
-        kcat = onPath("kcat");
-        if (kcat == null) {
-            String message = "kcat is not on PATH (" + System.getenv("PATH") + "): install the Debian package 'kcat'";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(message + "; CI=true requires it (.ci/run installs it)");
-            }
-            System.err.println("\n**********************************************************************");
-            System.err.println("*** SKIPPING KcatGroupTest: " + message);
-            System.err.println("**********************************************************************\n");
-            assumeTrue(false, message);
-        }
+        kcat = BrokerTestSupport.requireKcat("KcatGroupTest");
     }
 
     @Test
@@ -161,19 +148,5 @@ class KcatGroupTest {
             offsets.put(e.getKey(), e.getValue().offset());
         }
         return offsets;
-    }
-
-    private static String onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(entry.isEmpty() ? "." : entry, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
     }
 }

@@ -25,7 +25,6 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * kcat (librdkafka) against an in-process broker: metadata listing, produce with every
@@ -47,17 +46,7 @@ class KcatTest {
 
     @BeforeAll
     static void findKcat() {
-        kcat = onPath("kcat");
-        if (kcat == null) {
-            String message = "kcat is not on PATH (" + System.getenv("PATH") + "): install the Debian package 'kcat'";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(message + "; CI=true requires it (.ci/run installs it)");
-            }
-            System.err.println("\n**********************************************************************");
-            System.err.println("*** SKIPPING KcatTest: " + message);
-            System.err.println("**********************************************************************\n");
-            assumeTrue(false, message);
-        }
+        kcat = BrokerTestSupport.requireKcat("KcatTest");
     }
 
     @Test
@@ -198,19 +187,5 @@ class KcatTest {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    private static String onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(entry.isEmpty() ? "." : entry, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
     }
 }
