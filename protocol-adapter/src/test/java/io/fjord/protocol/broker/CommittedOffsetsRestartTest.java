@@ -201,6 +201,13 @@ class CommittedOffsetsRestartTest {
                 }
                 consumer.poll(Duration.ofMillis(100)); // records are not processed: the commits say where to resume
             }
+            // The assignment starts an OffsetFetch to position the consumer; a later committed() for
+            // the same partitions and generation reuses that pending request (ConsumerCoordinator's
+            // pendingCommittedOffsetRequest) and would answer what was committed before our commits.
+            // position() waits for it, so committed() below asks the broker afresh.
+            for (TopicPartition tp : consumer.assignment()) {
+                consumer.position(tp, Duration.ofSeconds(30));
+            }
             for (Map<TopicPartition, OffsetAndMetadata> round : rounds) {
                 consumer.commitSync(round, Duration.ofSeconds(30));
             }
