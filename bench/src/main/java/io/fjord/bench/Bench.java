@@ -40,9 +40,10 @@ public final class Bench {
         Instant started = Instant.now();
         Path libDir = KafkaDistribution.ensure(options.kafkaCache(), options.kafkaVersion());
         BrokerLauncher kafka = new KafkaLauncher(libDir, options.brokerJvmOptions());
-        BrokerLauncher fjord = new FjordLauncher(options.fjordJar(), options.brokerJvmOptions(), null);
+        BrokerLauncher fjord = new FjordLauncher(options.fjordJar(), options.fjordCdsArchive(), options.brokerJvmOptions(), null);
         BrokerLauncher fjordProfiled = options.fjordJfr() == null ? fjord
-                : new FjordLauncher(options.fjordJar(), options.brokerJvmOptions(), options.fjordJfr());
+                : new FjordLauncher(options.fjordJar(), options.fjordCdsArchive(), options.brokerJvmOptions(),
+                        options.fjordJfr());
         // Load the client classes now, so the first start-to-ready is not charged for them.
         new ReadyProbe("127.0.0.1:1").close();
 

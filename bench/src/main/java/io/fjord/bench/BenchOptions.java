@@ -26,6 +26,7 @@ record BenchOptions(
         Path reportFile,
         Path imageDir,
         Path fjordJfr,
+        Path fjordCdsArchive,
         boolean smoke,
         List<BrokerKind> brokers,
         List<String> extraJvmOptions,
@@ -48,6 +49,8 @@ record BenchOptions(
               --jvm-opt OPTION         extra JVM option for both brokers (repeatable)
               --only fjord|kafka       run one broker only (debugging; no ratios)
               --fjord-jfr FILE         record a JFR profile of the Fjord broker (last round) to FILE
+              --fjord-cds-archive FILE the class-data-sharing archive bin/fjord starts brokers with
+                                       (bin/fjord bench passes its own; without it, none is used)
             """;
 
     static BenchOptions parse(String[] args, Path root) {
@@ -64,17 +67,24 @@ record BenchOptions(
         Path report = root.resolve("docs/bench-vs-kafka.md");
         Path imageDir = root.resolve("docs/img");
         Path jfr = null;
+        Path cdsArchive = null;
+        List<String> shownArgs = new ArrayList<>();
         List<BrokerKind> brokers = List.of(BrokerKind.values());
         List<String> extraJvmOptions = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--smoke")) {
+                shownArgs.add(option);
                 continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
             }
             String value = args[++i];
+            if (!option.equals("--fjord-cds-archive")) { // bin/fjord adds it: not the user's words
+                shownArgs.add(option);
+                shownArgs.add(value);
+            }
             switch (option) {
                 case "--rounds" -> rounds = positive(option, Integer.parseInt(value));
                 case "--produce-mb" -> produceMb = positive(option, Integer.parseInt(value));
@@ -88,6 +98,7 @@ record BenchOptions(
                 case "--report" -> report = Path.of(value);
                 case "--img-dir" -> imageDir = Path.of(value);
                 case "--fjord-jfr" -> jfr = Path.of(value).toAbsolutePath();
+                case "--fjord-cds-archive" -> cdsArchive = Path.of(value).toAbsolutePath();
                 case "--jvm-opt" -> extraJvmOptions.add(value);
                 case "--only" -> brokers = List.of(BrokerKind.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
                 default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
@@ -96,7 +107,8 @@ record BenchOptions(
         return new BenchOptions(rounds, produceMb * 1_000_000, Duration.ofSeconds(smoke ? 20 : 90), rate,
                 Duration.ofMillis(smoke ? 500 : 2_000), Duration.ofSeconds(latencySeconds),
                 Duration.ofMillis(smoke ? 500 : 3_000), heap, kafkaVersion, kafkaCache, fjordJar, workDir,
-                report, imageDir, jfr, smoke, brokers, List.copyOf(extraJvmOptions), "bin/fjord bench " + String.join(" ", args));
+                report, imageDir, jfr, cdsArchive, smoke, brokers, List.copyOf(extraJvmOptions),
+                "bin/fjord bench " + String.join(" ", shownArgs));
     }
 
     /** Same JVM options for both brokers, so heap sizing is not a variable. */

@@ -6,19 +6,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code java -jar tools/target/fjord.jar broker}, exactly what {@code bin/fjord broker} runs. */
+/**
+ * {@code java [class-data-sharing options] -jar tools/target/fjord.jar broker}, exactly what
+ * {@code bin/fjord broker} runs.
+ */
 final class FjordLauncher implements BrokerLauncher {
     private final Path fjordJar;
+    private final Path cdsArchive;
     private final List<String> jvmOptions;
     private final Path jfrFile;
 
-    /** @param jfrFile when not null, a JFR recording (profile settings) is written there on exit */
-    FjordLauncher(Path fjordJar, List<String> jvmOptions, Path jfrFile) {
+    /**
+     * @param cdsArchive the archive bin/fjord made for this jar, or null to start without one
+     * @param jfrFile when not null, a JFR recording (profile settings) is written there on exit
+     */
+    FjordLauncher(Path fjordJar, Path cdsArchive, List<String> jvmOptions, Path jfrFile) {
         if (!Files.isRegularFile(fjordJar)) {
             throw new IllegalArgumentException("Fjord broker jar not found: " + fjordJar
                     + " (build it: cd /path/to/fjord && mvn -B -DskipTests -pl tools -am package)");
         }
         this.fjordJar = fjordJar;
+        this.cdsArchive = cdsArchive;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.jfrFile = jfrFile;
     }
@@ -34,6 +42,10 @@ final class FjordLauncher implements BrokerLauncher {
         int port = Ports.freeLoopbackPort();
         List<String> command = new ArrayList<>();
         command.add(BrokerLauncher.javaExecutable());
+        if (cdsArchive != null) {
+            // The same options as bin/fjord: an unusable archive is ignored without a word.
+            command.addAll(List.of("-XX:SharedArchiveFile=" + cdsArchive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        }
         command.addAll(jvmOptions);
         if (jfrFile != null) {
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfrFile);
