@@ -39,13 +39,16 @@ final class Acceptor implements Runnable {
     private final NetConfig config;
     private final RequestHandler handler;
     private final NetMetrics metrics;
+    private final FramePool framePool;
     private final AtomicLong nextConnectionId = new AtomicLong();
     private volatile boolean running = true;
     private int nextThread;
 
     Acceptor(final ServerSocketChannel serverChannel, final NetworkThread[] networkThreads,
-             final NetConfig config, final RequestHandler handler, final NetMetrics metrics) {
+             final NetConfig config, final RequestHandler handler, final NetMetrics metrics,
+             final FramePool framePool) {
         this.serverChannel = serverChannel;
+        this.framePool = framePool;
         this.networkThreads = networkThreads;
         this.config = config;
         this.handler = handler;
@@ -87,7 +90,7 @@ final class Acceptor implements Runnable {
         try {
             configure(channel);
             connection = new Connection(nextConnectionId.incrementAndGet(), channel,
-                (InetSocketAddress) channel.getRemoteAddress(), owner, handler, config, metrics);
+                (InetSocketAddress) channel.getRemoteAddress(), owner, handler, config, metrics, framePool);
         } catch (IOException e) {
             // Typically the peer already reset the connection; nothing was registered yet.
             metrics.openConnections.decrementAndGet();

@@ -55,6 +55,7 @@ final class Connection {
     private final NetMetrics metrics;
     private final int maxInFlightRequests;
     private final long maxQueuedResponseBytes;
+    private final FramePool framePool;
     private final FrameReader reader;
     private final ArrayDeque<RequestContext> inFlight = new ArrayDeque<>();
     private final OutboundQueue outbound;
@@ -74,7 +75,7 @@ final class Connection {
 
     Connection(final long id, final SocketChannel channel, final InetSocketAddress remoteAddress,
                final NetworkThread owner, final RequestHandler handler, final NetConfig config,
-               final NetMetrics metrics) {
+               final NetMetrics metrics, final FramePool framePool) {
         this.id = id;
         this.channel = channel;
         this.remoteAddress = remoteAddress;
@@ -83,7 +84,8 @@ final class Connection {
         this.metrics = metrics;
         this.maxInFlightRequests = config.maxInFlightRequests();
         this.maxQueuedResponseBytes = config.maxQueuedResponseBytes();
-        this.reader = new FrameReader(config.maxFrameBytes());
+        this.framePool = framePool;
+        this.reader = new FrameReader(config.maxFrameBytes(), framePool);
         this.outbound = new OutboundQueue(metrics);
     }
 
@@ -151,7 +153,7 @@ final class Connection {
     }
 
     private void dispatch(final ByteBuffer frame, final long nowNanos) {
-        final RequestContext ctx = new RequestContext(this, frame, nowNanos);
+        final RequestContext ctx = new RequestContext(this, frame, framePool, nowNanos);
         inFlight.addLast(ctx);
         metrics.framesReceived.increment();
         try {

@@ -18,8 +18,9 @@ import java.nio.channels.ScatteringByteChannel;
  * </pre>
  *
  * <p>The size is read into a small reused buffer and checked against the limit <em>before</em> a buffer
- * of exactly that size is allocated, so a hostile prefix costs nothing. Each frame gets its own heap
- * buffer because ownership passes to the handler, which may keep slices of it. A payload read also
+ * for the payload is taken from the {@link FramePool}, so a hostile prefix costs nothing. Each frame
+ * gets its own buffer because ownership passes to the request (see {@link RequestContext}), which
+ * gives it back to the pool when the handler is done with it. A payload read also
  * scatters into the size buffer, so a stream of small frames costs one read per frame, not two, and
  * never reads past the next size prefix (nothing beyond a frame boundary is ever buffered here, which
  * keeps back-pressure exact).
@@ -50,6 +51,7 @@ final class FrameReader {
     static final int MAX_BYTES_PER_READ = 256 * 1024;
 
     private final int maxFrameBytes;
+    private final FramePool framePool;
     private final ByteBuffer sizeBuffer = ByteBuffer.allocate(SIZE_PREFIX_BYTES);
     private final ByteBuffer[] scatter = new ByteBuffer[2];
     /** The payload being filled, or null while the size prefix is being read. */
@@ -58,8 +60,9 @@ final class FrameReader {
     private int lastFrameSize;
     private long bytesRead;
 
-    FrameReader(final int maxFrameBytes) {
+    FrameReader(final int maxFrameBytes, final FramePool framePool) {
         this.maxFrameBytes = maxFrameBytes;
+        this.framePool = framePool;
     }
 
     /**
@@ -86,7 +89,7 @@ final class FrameReader {
                 return INVALID_SIZE;
             }
             // May throw OutOfMemoryError; the connection catches it and closes.
-            payload = ByteBuffer.allocate(size);
+            payload = framePool.acquire(size);
             sizeBuffer.clear();
         }
         if (payload.hasRemaining()) {
@@ -140,9 +143,15 @@ final class FrameReader {
         return bytesRead;
     }
 
-    /** Drops any partial frame so it can be collected. */
+    /** Gives a partial or untaken frame back to the pool. */
     void clear() {
-        payload = null;
-        ready = null;
+        if (payload != null) {
+            framePool.release(payload);
+            payload = null;
+        }
+        if (ready != null) {
+            framePool.release(ready);
+            ready = null;
+        }
     }
 }

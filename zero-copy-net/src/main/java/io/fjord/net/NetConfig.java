@@ -74,6 +74,26 @@ public final class NetConfig {
      */
     public static final int OS_DEFAULT_SOCKET_BUFFER = -1;
 
+    /**
+     * Frames smaller than this are read into plain heap buffers: for a heartbeat or a metadata
+     * request the copies a direct buffer saves are a few hundred bytes, less than the pool's own cost.
+     */
+    public static final int MIN_POOLED_FRAME_BYTES = 4 * 1024;
+
+    /**
+     * 1 MiB, Kafka's max.request.size default: every produce request of a default producer is read
+     * into a pooled direct buffer. Larger frames (up to {@link #DEFAULT_MAX_FRAME_BYTES}) are read into
+     * heap buffers, so the pool's classes stay few and its idle memory small.
+     */
+    public static final int DEFAULT_MAX_POOLED_FRAME_BYTES = 1024 * 1024;
+
+    /**
+     * 32 MiB of idle direct receive buffers kept for reuse, across all connections: enough for a few
+     * hundred in-flight 64 KiB produce requests; the rest is allocated on demand and dropped on
+     * release. 0 turns pooling off (every frame on the heap).
+     */
+    public static final long DEFAULT_FRAME_POOL_BYTES = 32L * 1024 * 1024;
+
     /** Prefix of every thread the server starts, followed by the bound port. */
     public static final String DEFAULT_THREAD_NAME_PREFIX = "fjord-net";
 
@@ -89,6 +109,8 @@ public final class NetConfig {
     private final int socketSendBufferBytes;
     private final int socketReceiveBufferBytes;
     private final String threadNamePrefix;
+    private final int maxPooledFrameBytes;
+    private final long framePoolBytes;
 
     private NetConfig(final Builder b) {
         this.host = b.host;
@@ -103,6 +125,8 @@ public final class NetConfig {
         this.socketSendBufferBytes = b.socketSendBufferBytes;
         this.socketReceiveBufferBytes = b.socketReceiveBufferBytes;
         this.threadNamePrefix = b.threadNamePrefix;
+        this.maxPooledFrameBytes = b.maxPooledFrameBytes;
+        this.framePoolBytes = b.framePoolBytes;
     }
 
     /** @return a builder holding every default */
@@ -165,6 +189,16 @@ public final class NetConfig {
         return threadNamePrefix;
     }
 
+    /** @return the largest frame read into a pooled direct buffer; larger ones go to the heap */
+    public int maxPooledFrameBytes() {
+        return maxPooledFrameBytes;
+    }
+
+    /** @return idle direct receive-buffer bytes kept for reuse; 0 means frames are never pooled */
+    public long framePoolBytes() {
+        return framePoolBytes;
+    }
+
     @Override
     public String toString() {
         return "NetConfig{host=" + host + ", port=" + port + ", selectorThreads=" + selectorThreads
@@ -172,7 +206,8 @@ public final class NetConfig {
             + ", maxConnections=" + maxConnections + ", maxInFlightRequests=" + maxInFlightRequests
             + ", maxQueuedResponseBytes=" + maxQueuedResponseBytes + ", idleTimeoutMs=" + idleTimeoutMs
             + ", socketSendBufferBytes=" + socketSendBufferBytes
-            + ", socketReceiveBufferBytes=" + socketReceiveBufferBytes + '}';
+            + ", socketReceiveBufferBytes=" + socketReceiveBufferBytes
+            + ", maxPooledFrameBytes=" + maxPooledFrameBytes + ", framePoolBytes=" + framePoolBytes + '}';
     }
 
     /** Mutable builder; not thread-safe. {@link #build()} validates every value. */
@@ -189,6 +224,8 @@ public final class NetConfig {
         private int socketSendBufferBytes = OS_DEFAULT_SOCKET_BUFFER;
         private int socketReceiveBufferBytes = OS_DEFAULT_SOCKET_BUFFER;
         private String threadNamePrefix = DEFAULT_THREAD_NAME_PREFIX;
+        private int maxPooledFrameBytes = DEFAULT_MAX_POOLED_FRAME_BYTES;
+        private long framePoolBytes = DEFAULT_FRAME_POOL_BYTES;
 
         private Builder() {
         }
@@ -253,6 +290,16 @@ public final class NetConfig {
             return this;
         }
 
+        public Builder maxPooledFrameBytes(final int maxPooledFrameBytes) {
+            this.maxPooledFrameBytes = maxPooledFrameBytes;
+            return this;
+        }
+
+        public Builder framePoolBytes(final long framePoolBytes) {
+            this.framePoolBytes = framePoolBytes;
+            return this;
+        }
+
         /**
          * @return the config
          * @throws IllegalArgumentException naming the first out-of-range setting
@@ -271,6 +318,9 @@ public final class NetConfig {
                 "socketSendBufferBytes must be > 0 or -1 (OS default): " + socketSendBufferBytes);
             require(socketReceiveBufferBytes == OS_DEFAULT_SOCKET_BUFFER || socketReceiveBufferBytes > 0,
                 "socketReceiveBufferBytes must be > 0 or -1 (OS default): " + socketReceiveBufferBytes);
+            require(maxPooledFrameBytes >= MIN_POOLED_FRAME_BYTES && maxPooledFrameBytes <= (1 << 30),
+                "maxPooledFrameBytes must be in [" + MIN_POOLED_FRAME_BYTES + ", 2^30]: " + maxPooledFrameBytes);
+            require(framePoolBytes >= 0, "framePoolBytes must be >= 0: " + framePoolBytes);
             return new NetConfig(this);
         }
 

@@ -94,7 +94,8 @@ public final class NetServer implements AutoCloseable {
         }
         final InetSocketAddress bound = (InetSocketAddress) serverChannel.getLocalAddress();
         final String prefix = config.threadNamePrefix() + "-" + bound.getPort() + "-";
-        final Acceptor acceptor = new Acceptor(serverChannel, networkThreads, config, handler, metrics);
+        final Acceptor acceptor = new Acceptor(serverChannel, networkThreads, config, handler, metrics,
+            FramePool.of(config));
         final NetServer server = new NetServer(bound, metrics, prefix, acceptor, networkThreads);
         for (Thread thread : server.networkThreadHandles) {
             thread.start();

@@ -9,9 +9,13 @@ import java.util.Objects;
 /**
  * One received request frame and the single way to answer it.
  *
- * <p>The {@link #frame()} buffer belongs to the handler from the moment {@link RequestHandler#onRequest}
- * is called: the net layer never reads, reuses or pools it again, so slices of it (a produce request's
- * record bytes) may outlive the call.
+ * <p>The {@link #frame()} buffer is lent from a pool: it is valid until the request is answered (when
+ * the answer is a {@link Send}, until that send is written or dropped, so a response may carry
+ * slices of its request), then reused for another connection's frame. A handler that needs the frame longer (a produce request
+ * whose record bytes go to a writer thread, acks=0 answered before the append) calls
+ * {@link #retainFrame()} before answering and {@link #releaseFrame()} exactly once when done; the
+ * buffer returns to the pool when both the answer and every retain are released. Slices of the frame
+ * must not be used after that.
  *
  * <p>Answer exactly once, from any thread, at any time: {@link #respond}, {@link #respondNothing} or
  * {@link #closeConnection}. Responses leave in request order: an answer given early waits for the
@@ -29,14 +33,19 @@ public final class RequestContext {
     static final Object NO_RESPONSE = new Object();
     /** Outcome marker: close the connection when this request's turn comes. */
     static final Object CLOSE = new Object();
-    /** Outcome marker: the connection closed before an answer was taken; later answers are dropped. */
+    /** Outcome marker: the connection closed while unanswered; the first answer still ends the frame hold. */
     static final Object ABANDONED = new Object();
+    /** Outcome marker: the connection closed and the request's frame hold has ended; answers are dropped. */
+    static final Object DROPPED = new Object();
 
     private static final VarHandle OUTCOME;
+    private static final VarHandle FRAME_REFERENCES;
 
     static {
         try {
-            OUTCOME = MethodHandles.lookup().findVarHandle(RequestContext.class, "outcome", Object.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OUTCOME = lookup.findVarHandle(RequestContext.class, "outcome", Object.class);
+            FRAME_REFERENCES = lookup.findVarHandle(RequestContext.class, "frameReferences", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -44,20 +53,55 @@ public final class RequestContext {
 
     private final Connection connection;
     private final ByteBuffer frame;
+    private final FramePool framePool;
     private final long receivedNanos;
     /** null while unanswered, then a {@link Send}, {@link #NO_RESPONSE}, {@link #CLOSE} or {@link #ABANDONED}. */
     @SuppressWarnings("unused") // accessed through OUTCOME
     private volatile Object outcome;
+    /** Holders of the frame: 1 for the unanswered request, plus one per {@link #retainFrame()}. */
+    @SuppressWarnings("unused") // accessed through FRAME_REFERENCES
+    private volatile int frameReferences = 1;
 
-    RequestContext(final Connection connection, final ByteBuffer frame, final long receivedNanos) {
+    RequestContext(final Connection connection, final ByteBuffer frame, final FramePool framePool,
+                   final long receivedNanos) {
         this.connection = connection;
         this.frame = frame;
+        this.framePool = framePool;
         this.receivedNanos = receivedNanos;
     }
 
-    /** @return the request payload (without its size prefix), positioned at its first byte */
+    /**
+     * @return the request payload (without its size prefix), positioned at its first byte; valid until
+     *         the request is answered, or until {@link #releaseFrame()} after a {@link #retainFrame()}
+     */
     public ByteBuffer frame() {
         return frame;
+    }
+
+    /**
+     * Keeps the frame valid past the answer, until a matching {@link #releaseFrame()}. Call it before
+     * answering (while the frame is surely valid).
+     *
+     * @throws IllegalStateException if the frame was already given back
+     */
+    public void retainFrame() {
+        final int before = (int) FRAME_REFERENCES.getAndAdd(this, 1);
+        if (before <= 0) {
+            FRAME_REFERENCES.getAndAdd(this, -1);
+            throw new IllegalStateException("Frame of a request on connection " + connection.id()
+                + " was already released");
+        }
+    }
+
+    /** Ends one {@link #retainFrame()}; the last holder gives the frame back to the pool. */
+    public void releaseFrame() {
+        final int after = (int) FRAME_REFERENCES.getAndAdd(this, -1) - 1;
+        if (after == 0) {
+            framePool.release(frame);
+        } else if (after < 0) {
+            throw new IllegalStateException("Frame of a request on connection " + connection.id()
+                + " released more often than retained");
+        }
     }
 
     /** @return the server-unique id of the connection the frame came from */
@@ -100,13 +144,33 @@ public final class RequestContext {
     }
 
     private void answer(final Object answer) {
+        final Send send = answer instanceof Send ? (Send) answer : null;
+        if (send != null) {
+            // The request's own hold on the frame ends when its response is written or dropped.
+            send.releaseHook(this::releaseFrame);
+        }
         if (OUTCOME.compareAndSet(this, null, answer)) {
+            if (send == null) {
+                releaseFrame(); // nothing to write: the request is done with its frame
+            }
             connection.responseReady();
             return;
         }
-        if (OUTCOME.getVolatile(this) == ABANDONED) {
-            if (answer instanceof Send) {
-                ((Send) answer).release(false);
+        if (OUTCOME.compareAndSet(this, ABANDONED, DROPPED)) {
+            // The connection closed first; this is still the first answer, so the frame hold ends.
+            if (send != null) {
+                send.release(false);
+            } else {
+                releaseFrame();
+            }
+            return;
+        }
+        if (send != null) {
+            send.releaseHook(null); // a second answer: the frame hold was ended by the first
+        }
+        if (OUTCOME.getVolatile(this) == DROPPED) {
+            if (send != null) {
+                send.release(false);
             }
             return;
         }
@@ -124,6 +188,13 @@ public final class RequestContext {
      * @return the answer given before, or null; a returned {@link Send} is now the caller's to release
      */
     Object abandon() {
-        return OUTCOME.getAndSet(this, ABANDONED);
+        while (true) {
+            final Object current = OUTCOME.getVolatile(this);
+            // Unanswered: its answer is still to come and will end the frame hold. Answered: it has.
+            final Object next = current == null ? ABANDONED : DROPPED;
+            if (OUTCOME.compareAndSet(this, current, next)) {
+                return current;
+            }
+        }
     }
 }

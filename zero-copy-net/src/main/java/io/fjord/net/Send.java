@@ -51,6 +51,8 @@ public final class Send {
     private long fileBytesSent;
     private boolean socketFull;
     private boolean released;
+    /** Run after the listener on release: ends the request's hold on its frame (see RequestContext). */
+    private Runnable releaseHook;
 
     private Send(final ByteBuffer[] buffers, final FileSegment[] files, final SendListener listener) {
         this.buffers = buffers;
@@ -224,6 +226,14 @@ public final class Send {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "SendListener threw; ignored", e);
         }
+        if (releaseHook != null) {
+            releaseHook.run();
+        }
+    }
+
+    /** Set before the send is published as an answer (the publication makes it visible). */
+    void releaseHook(final Runnable hook) {
+        this.releaseHook = hook;
     }
 
     @Override

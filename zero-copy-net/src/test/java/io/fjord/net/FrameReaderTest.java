@@ -79,7 +79,7 @@ class FrameReaderTest {
             out.writeInt(frame.length);
             out.write(frame);
         }
-        final FrameReader reader = new FrameReader(1_000_000);
+        final FrameReader reader = new FrameReader(1_000_000, FramePool.of(NetConfig.defaults()));
         final ChoppyChannel channel = new ChoppyChannel(stream.toByteArray(), random);
         int received = 0;
         int outcome;
@@ -99,7 +99,7 @@ class FrameReaderTest {
 
     @Test
     void rejectsSizesBeforeAllocating() throws IOException {
-        final FrameReader reader = new FrameReader(100);
+        final FrameReader reader = new FrameReader(100, FramePool.of(NetConfig.defaults()));
         final ChoppyChannel channel = new ChoppyChannel(new byte[] {0, 0, 0, 101}, new Random(1));
         int outcome;
         do {

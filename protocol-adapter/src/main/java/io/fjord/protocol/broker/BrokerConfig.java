@@ -162,6 +162,9 @@ public final class BrokerConfig {
                 case "max.connections" -> builder.net.maxConnections(parseInt(key, value, 1, Integer.MAX_VALUE));
                 case "connections.max.idle.ms" -> builder.net.idleTimeoutMs(parseLong(key, value, 1, Long.MAX_VALUE));
                 case "num.network.threads" -> builder.net.selectorThreads(parseInt(key, value, 1, 64));
+                case "fjord.frame.pool.bytes" -> builder.net.framePoolBytes(parseLong(key, value, 0, Long.MAX_VALUE));
+                case "fjord.max.pooled.frame.bytes" -> builder.net.maxPooledFrameBytes(
+                        parseInt(key, value, NetConfig.MIN_POOLED_FRAME_BYTES, 1 << 30));
                 case "log.segment.bytes" -> topicDefaults.put(TopicConfig.SEGMENT_BYTES, value);
                 case "log.roll.ms" -> topicDefaults.put(TopicConfig.SEGMENT_MS, value);
                 case "log.roll.hours" -> topicDefaults.put(TopicConfig.SEGMENT_MS, hoursToMs(key, value));

@@ -95,6 +95,19 @@ final class Exchange {
         return response instanceof io.fjord.protocol.message.FetchResponse;
     }
 
+    /**
+     * Keeps the request frame (and slices of it, such as produce records) valid after the answer,
+     * until {@link #releaseFrame()}: the frame is a pooled buffer, reused once the request is done.
+     */
+    void retainFrame() {
+        context.retainFrame();
+    }
+
+    /** Ends a {@link #retainFrame()}. */
+    void releaseFrame() {
+        context.releaseFrame();
+    }
+
     /** No response at all (Produce with acks=0), keeping the connection's response order. */
     void respondNothing() {
         context.respondNothing();

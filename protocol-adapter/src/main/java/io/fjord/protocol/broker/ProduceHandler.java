@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Produce: each partition's batch (a slice of the request frame, never copied) goes to its
  * partition writer; the response goes out when the last partition is done (acks=1 and acks=all
  * are the same on one node; with {@code durability=sync} "done" includes the fsync). acks=0
- * gets no response at all, as in Kafka.
+ * gets no response at all, as in Kafka. The request frame is a pooled buffer: it is retained until
+ * the last append is done, since the writers read the record slices after the handler returns (and,
+ * with acks=0, after the request is answered).
  */
 final class ProduceHandler implements ApiHandler {
     private static final short FIRST_VERSION_WITH_ONE_BATCH = 3;
@@ -42,9 +44,13 @@ final class ProduceHandler implements ApiHandler {
             partitions += topic.partitionData().size();
         }
         AtomicInteger pending = new AtomicInteger(partitions + 1); // +1 until every append is queued
+        exchange.retainFrame();
         Runnable done = () -> {
-            if (pending.decrementAndGet() == 0 && respond) {
-                exchange.respond(response);
+            if (pending.decrementAndGet() == 0) {
+                exchange.releaseFrame(); // every writer is done with the record slices
+                if (respond) {
+                    exchange.respond(response);
+                }
             }
         };
         if (!respond) {
