@@ -13,6 +13,7 @@ import java.util.List;
 record BenchOptions(
         int rounds,
         long produceBytesPerWorkload,
+        int consumePasses,
         Duration workloadTimeLimit,
         double fixedRateRecordsPerSecond,
         Duration latencyWarmup,
@@ -37,6 +38,7 @@ record BenchOptions(
               --smoke                  a few seconds per workload, tiny data (what the unit test runs)
               --rounds N               A/B rounds, each broker started fresh per round (full: 3, smoke: 1)
               --produce-mb N           payload per produce workload in MB (full: 100, smoke: 1)
+              --consume-passes N       reads of each topic from the start per consume workload (full: 5, smoke: 1)
               --rate N                 fixed e2e latency rate, records/s (full: 5000, smoke: 500)
               --latency-seconds N      measured seconds per e2e latency run (full: 10, smoke: 2)
               --heap SIZE              -Xmx of both brokers (default 1g)
@@ -57,6 +59,7 @@ record BenchOptions(
         boolean smoke = List.of(args).contains("--smoke");
         int rounds = smoke ? 1 : 3;
         long produceMb = smoke ? 1 : 100;
+        int consumePasses = smoke ? 1 : 5;
         double rate = smoke ? 500 : 5000;
         long latencySeconds = smoke ? 2 : 10;
         String heap = "1g";
@@ -88,6 +91,7 @@ record BenchOptions(
             switch (option) {
                 case "--rounds" -> rounds = positive(option, Integer.parseInt(value));
                 case "--produce-mb" -> produceMb = positive(option, Integer.parseInt(value));
+                case "--consume-passes" -> consumePasses = positive(option, Integer.parseInt(value));
                 case "--rate" -> rate = positive(option, Integer.parseInt(value));
                 case "--latency-seconds" -> latencySeconds = positive(option, Integer.parseInt(value));
                 case "--heap" -> heap = value;
@@ -104,7 +108,7 @@ record BenchOptions(
                 default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
             }
         }
-        return new BenchOptions(rounds, produceMb * 1_000_000, Duration.ofSeconds(smoke ? 20 : 90), rate,
+        return new BenchOptions(rounds, produceMb * 1_000_000, consumePasses, Duration.ofSeconds(smoke ? 20 : 90), rate,
                 Duration.ofMillis(smoke ? 500 : 2_000), Duration.ofSeconds(latencySeconds),
                 Duration.ofMillis(smoke ? 500 : 3_000), heap, kafkaVersion, kafkaCache, fjordJar, workDir,
                 report, imageDir, jfr, cdsArchive, smoke, brokers, List.copyOf(extraJvmOptions),

@@ -66,7 +66,7 @@ final class BrokerRound {
             if (spec.acks().equals("1")) {
                 charged(broker, Metrics.consumeLabel(spec),
                         () -> ConsumeWorkload.run(bootstrap, spec.topic(), options.recordsFor(spec),
-                                options.workloadTimeLimit()));
+                                options.consumePasses(), options.workloadTimeLimit()));
             }
         }
         // A low fixed rate with linger.ms=0 shows the broker's own latency. (At 50% of max rate,
