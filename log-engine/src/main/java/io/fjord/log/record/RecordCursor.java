@@ -121,8 +121,9 @@ public final class RecordCursor {
         if (pos >= batchEnd) {
             throw corrupt("recordsCount " + recordsCount + " but the batch ends after " + recordsRead + " records");
         }
-        int bodyLength = Varints.readVarint(buffer, pos, batchEnd);
-        pos += Varints.lengthOfVarint(buffer, pos, batchEnd);
+        long packed = Varints.readVarintAndLength(buffer, pos, batchEnd);
+        int bodyLength = (int) packed;
+        pos += (int) (packed >>> 32);
         if (bodyLength <= 0 || bodyLength > batchEnd - pos) {
             throw corrupt("record length " + bodyLength + " does not fit the " + (batchEnd - pos)
                 + " bytes left in the batch");
@@ -132,21 +133,25 @@ public final class RecordCursor {
         attributes = buffer.get(pos++);
         timestampDelta = Varints.readVarlong(buffer, pos, recordEnd);
         pos += Varints.lengthOfVarlong(buffer, pos, recordEnd);
-        offsetDelta = Varints.readVarint(buffer, pos, recordEnd);
-        pos += Varints.lengthOfVarint(buffer, pos, recordEnd);
+        packed = Varints.readVarintAndLength(buffer, pos, recordEnd);
+        offsetDelta = (int) packed;
+        pos += (int) (packed >>> 32);
 
-        keyLength = Varints.readVarint(buffer, pos, recordEnd);
-        pos += Varints.lengthOfVarint(buffer, pos, recordEnd);
+        packed = Varints.readVarintAndLength(buffer, pos, recordEnd);
+        keyLength = (int) packed;
+        pos += (int) (packed >>> 32);
         keyOffset = pos;
         pos = skipBytes(pos, keyLength, recordEnd, "key");
 
-        valueLength = Varints.readVarint(buffer, pos, recordEnd);
-        pos += Varints.lengthOfVarint(buffer, pos, recordEnd);
+        packed = Varints.readVarintAndLength(buffer, pos, recordEnd);
+        valueLength = (int) packed;
+        pos += (int) (packed >>> 32);
         valueOffset = pos;
         pos = skipBytes(pos, valueLength, recordEnd, "value");
 
-        int count = Varints.readVarint(buffer, pos, recordEnd);
-        pos += Varints.lengthOfVarint(buffer, pos, recordEnd);
+        packed = Varints.readVarintAndLength(buffer, pos, recordEnd);
+        int count = (int) packed;
+        pos += (int) (packed >>> 32);
         if (count < 0) {
             throw corrupt("negative headersCount " + count);
         }
@@ -296,14 +301,16 @@ public final class RecordCursor {
     }
 
     private int skipHeader(int pos, int recordEnd) {
-        int keyLen = Varints.readVarint(buffer, pos, recordEnd);
-        pos += Varints.lengthOfVarint(buffer, pos, recordEnd);
+        long packed = Varints.readVarintAndLength(buffer, pos, recordEnd);
+        int keyLen = (int) packed;
+        pos += (int) (packed >>> 32);
         if (keyLen < 0) {
             throw corrupt("negative header key length " + keyLen);
         }
         pos = skipBytes(pos, keyLen, recordEnd, "header key");
-        int valueLen = Varints.readVarint(buffer, pos, recordEnd);
-        pos += Varints.lengthOfVarint(buffer, pos, recordEnd);
+        packed = Varints.readVarintAndLength(buffer, pos, recordEnd);
+        int valueLen = (int) packed;
+        pos += (int) (packed >>> 32);
         return skipBytes(pos, valueLen, recordEnd, "header value");
     }
 

@@ -92,6 +92,26 @@ public final class Varints {
     }
 
     /**
+     * {@link #readVarint} and {@link #lengthOfVarint} in one pass, for the per-record walk on the
+     * append path: the value in the low 32 bits, the length in bytes above them. Unpack with
+     * {@code (int) packed} and {@code (int) (packed >>> 32)}.
+     *
+     * @throws CorruptRecordException as {@link #readVarint}
+     */
+    public static long readVarintAndLength(ByteBuffer buffer, int index, int limit) {
+        int raw = 0;
+        for (int i = 0; i < MAX_VARINT_BYTES; i++) {
+            byte b = byteAt(buffer, index + i, index, limit);
+            raw |= (b & 0x7F) << (7 * i);
+            if (b >= 0) {
+                int value = (raw >>> 1) ^ -(raw & 1);
+                return ((long) (i + 1) << 32) | (value & 0xFFFF_FFFFL);
+            }
+        }
+        throw tooLong("varint", index, MAX_VARINT_BYTES);
+    }
+
+    /**
      * Reads the zigzag varlong starting at {@code index}, which must end before {@code limit}.
      *
      * @throws CorruptRecordException if it runs to {@code limit} or is longer than 10 bytes

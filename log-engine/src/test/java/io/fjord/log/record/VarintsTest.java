@@ -58,6 +58,7 @@ class VarintsTest {
         ByteBuffer b = ByteBuffer.wrap(new byte[] {(byte) 0x80, 0x00, 0x7F});
         assertEquals(0, Varints.readVarint(b, 0, 3));
         assertEquals(2, Varints.lengthOfVarint(b, 0, 3));
+        assertEquals(2L << 32, Varints.readVarintAndLength(b, 0, 3));
         assertEquals(0, ByteUtils.readVarint(b.duplicate()));
     }
 
@@ -67,6 +68,7 @@ class VarintsTest {
         ByteBuffer b = ByteBuffer.wrap(six);
         assertThrows(CorruptRecordException.class, () -> Varints.readVarint(b, 0, six.length));
         assertThrows(CorruptRecordException.class, () -> Varints.lengthOfVarint(b, 0, six.length));
+        assertThrows(CorruptRecordException.class, () -> Varints.readVarintAndLength(b, 0, six.length));
         assertEquals(0L, Varints.readVarlong(b, 0, six.length), "6 bytes is fine for a varlong");
 
         byte[] eleven = new byte[11];
@@ -84,6 +86,7 @@ class VarintsTest {
         assertTrue(e.getMessage().contains("limit 1"), e.getMessage());
         assertThrows(CorruptRecordException.class, () -> Varints.readVarlong(b, 0, 1));
         assertThrows(CorruptRecordException.class, () -> Varints.readVarint(b, 3, 3));
+        assertThrows(CorruptRecordException.class, () -> Varints.readVarintAndLength(b, 0, 1));
         assertEquals(300, Varints.readVarint(b, 0, 2));
     }
 
@@ -112,6 +115,9 @@ class VarintsTest {
         assertEquals(ours, theirs.position(0), "bytes of " + v);
         assertEquals(v, Varints.readVarint(ours, 1, 8), "read " + v);
         assertEquals(written, Varints.lengthOfVarint(ours, 1, 8));
+        long packed = Varints.readVarintAndLength(ours, 1, 8);
+        assertEquals(v, (int) packed, "packed value of " + v);
+        assertEquals(written, (int) (packed >>> 32), "packed length of " + v);
         assertEquals(v, ByteUtils.readVarint(ours.duplicate().position(1)), "kafka reads ours " + v);
         assertEquals(0, ours.position());
     }
