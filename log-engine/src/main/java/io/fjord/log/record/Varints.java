@@ -79,16 +79,7 @@ public final class Varints {
      * @throws CorruptRecordException if it runs to {@code limit} or is longer than 5 bytes
      */
     public static int readVarint(ByteBuffer buffer, int index, int limit) {
-        int raw = 0;
-        for (int i = 0; i < MAX_VARINT_BYTES; i++) {
-            byte b = byteAt(buffer, index + i, index, limit);
-            // In the 5th byte only the low 4 bits fit in 32; the rest are dropped, as Kafka's reader does.
-            raw |= (b & 0x7F) << (7 * i);
-            if (b >= 0) {
-                return (raw >>> 1) ^ -(raw & 1);
-            }
-        }
-        throw tooLong("varint", index, MAX_VARINT_BYTES);
+        return (int) readVarintAndLength(buffer, index, limit);
     }
 
     /**
@@ -102,6 +93,7 @@ public final class Varints {
         int raw = 0;
         for (int i = 0; i < MAX_VARINT_BYTES; i++) {
             byte b = byteAt(buffer, index + i, index, limit);
+            // In the 5th byte only the low 4 bits fit in 32; the rest are dropped, as Kafka's reader does.
             raw |= (b & 0x7F) << (7 * i);
             if (b >= 0) {
                 int value = (raw >>> 1) ^ -(raw & 1);
