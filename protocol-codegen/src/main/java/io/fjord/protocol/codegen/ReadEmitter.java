@@ -25,68 +25,44 @@ final class ReadEmitter {
                     + JavaNames.literal(struct.className()) + ");");
         }
         for (FieldSpec field : struct.fields()) {
-            VersionRange regular = struct.regularVersions(field);
-            String guard = VersionGuard.within(regular, struct.versions());
-            String assignDefault = target(field) + " = " + JavaTypes.defaultValue(field) + ";";
-            if (guard.equals(VersionGuard.FALSE)) {
-                out.line(assignDefault);
-            } else if (guard.equals(VersionGuard.TRUE)) {
-                readValue(field, regular, false);
-            } else {
-                out.open("if (" + guard + ")");
-                readValue(field, regular, false);
-                out.reopen("else");
-                out.line(assignDefault);
-                out.close();
-            }
+            FieldWalker.regularField(out, struct, field, (f, versions) -> readValue(f, versions, false),
+                    f -> out.line(target(f) + " = " + JavaTypes.defaultValue(f) + ";"));
         }
         emitTaggedSection();
         out.close();
     }
 
     private void emitTaggedSection() {
-        String flexible = struct.flexibleGuard();
-        if (flexible.equals(VersionGuard.FALSE)) {
-            return;
-        }
-        boolean guarded = !flexible.equals(VersionGuard.TRUE);
-        if (guarded) {
-            out.open("if (" + flexible + ")");
-        }
-        List<FieldSpec> tagged = struct.taggedFields();
-        if (tagged.isEmpty()) {
-            out.line("in.skipTaggedFields();");
-        } else {
-            out.line("int taggedCount = in.readTaggedFieldCount();");
-            out.open("for (int tagIndex = 0; tagIndex < taggedCount; tagIndex++)");
-            out.line("int tag = in.readUnsignedVarint();");
-            out.line("int tagSize = in.readTaggedFieldSize();");
-            out.open("switch (tag)");
-            for (FieldSpec field : tagged) {
-                VersionRange versions = struct.taggedVersions(field);
-                String guard = VersionGuard.within(versions, struct.versions().intersect(struct.messageFlexible()));
-                out.open("case " + field.tag() + " ->");
-                if (!guard.equals(VersionGuard.TRUE)) {
-                    out.open("if (" + guard + ")");
-                }
-                out.line("int tagEnd = in.position() + tagSize;");
-                readValue(field, versions, true);
-                out.line("in.expectPosition(tagEnd, " + struct.errorLabel(field) + ");");
-                if (!guard.equals(VersionGuard.TRUE)) {
-                    // A known tag in a version that does not define it is an unknown tag there.
-                    out.reopen("else");
-                    out.line("in.skip(tagSize);");
-                    out.close();
-                }
+        FieldWalker.taggedSection(out, struct, () -> out.line("in.skipTaggedFields();"), this::readTaggedFields);
+    }
+
+    private void readTaggedFields(List<FieldSpec> tagged) {
+        out.line("int taggedCount = in.readTaggedFieldCount();");
+        out.open("for (int tagIndex = 0; tagIndex < taggedCount; tagIndex++)");
+        out.line("int tag = in.readUnsignedVarint();");
+        out.line("int tagSize = in.readTaggedFieldSize();");
+        out.open("switch (tag)");
+        for (FieldSpec field : tagged) {
+            VersionRange versions = struct.taggedVersions(field);
+            String guard = VersionGuard.within(versions, struct.versions().intersect(struct.messageFlexible()));
+            out.open("case " + field.tag() + " ->");
+            if (!guard.equals(VersionGuard.TRUE)) {
+                out.open("if (" + guard + ")");
+            }
+            out.line("int tagEnd = in.position() + tagSize;");
+            readValue(field, versions, true);
+            out.line("in.expectPosition(tagEnd, " + struct.errorLabel(field) + ");");
+            if (!guard.equals(VersionGuard.TRUE)) {
+                // A known tag in a version that does not define it is an unknown tag there.
+                out.reopen("else");
+                out.line("in.skip(tagSize);");
                 out.close();
             }
-            out.line("default -> in.skip(tagSize); // unknown tags are skipped, as the protocol allows");
-            out.close();
             out.close();
         }
-        if (guarded) {
-            out.close();
-        }
+        out.line("default -> in.skip(tagSize); // unknown tags are skipped, as the protocol allows");
+        out.close();
+        out.close();
     }
 
     private static String target(FieldSpec field) {

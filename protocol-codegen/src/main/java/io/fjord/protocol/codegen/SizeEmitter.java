@@ -21,15 +21,7 @@ final class SizeEmitter {
         out.open("public int size(short version)");
         out.line("int size = 0;");
         for (FieldSpec field : struct.fields()) {
-            VersionRange regular = struct.regularVersions(field);
-            String guard = VersionGuard.within(regular, struct.versions());
-            if (guard.equals(VersionGuard.TRUE)) {
-                sizeValue(field, regular, "size", false);
-            } else if (!guard.equals(VersionGuard.FALSE)) {
-                out.open("if (" + guard + ")");
-                sizeValue(field, regular, "size", false);
-                out.close();
-            }
+            FieldWalker.regularField(out, struct, field, (f, versions) -> sizeValue(f, versions, "size", false), null);
         }
         emitTaggedSection();
         out.line("return size;");
@@ -37,34 +29,23 @@ final class SizeEmitter {
     }
 
     private void emitTaggedSection() {
-        String flexible = struct.flexibleGuard();
-        if (flexible.equals(VersionGuard.FALSE)) {
-            return;
-        }
-        boolean guarded = !flexible.equals(VersionGuard.TRUE);
-        if (guarded) {
-            out.open("if (" + flexible + ")");
-        }
-        List<FieldSpec> tagged = struct.taggedFields();
-        if (tagged.isEmpty()) {
-            out.line("size += 1; // tagged field count: zero");
-        } else {
-            out.line("int taggedCount = 0;");
-            for (FieldSpec field : tagged) {
-                String sizeVariable = JavaNames.field(field.name()) + "Size";
-                out.open("if (" + struct.taggedCondition(field) + ")");
-                out.line("taggedCount++;");
-                out.line("int " + sizeVariable + " = 0;");
-                sizeValue(field, struct.taggedVersions(field), sizeVariable, true);
-                out.line("size += Sizes.unsignedVarint(" + field.tag() + ") + Sizes.unsignedVarint(" + sizeVariable
-                        + ") + " + sizeVariable + ";");
-                out.close();
-            }
-            out.line("size += Sizes.unsignedVarint(taggedCount);");
-        }
-        if (guarded) {
+        FieldWalker.taggedSection(out, struct, () -> out.line("size += 1; // tagged field count: zero"),
+                this::sizeTaggedFields);
+    }
+
+    private void sizeTaggedFields(List<FieldSpec> tagged) {
+        out.line("int taggedCount = 0;");
+        for (FieldSpec field : tagged) {
+            String sizeVariable = JavaNames.field(field.name()) + "Size";
+            out.open("if (" + struct.taggedCondition(field) + ")");
+            out.line("taggedCount++;");
+            out.line("int " + sizeVariable + " = 0;");
+            sizeValue(field, struct.taggedVersions(field), sizeVariable, true);
+            out.line("size += Sizes.unsignedVarint(" + field.tag() + ") + Sizes.unsignedVarint(" + sizeVariable
+                    + ") + " + sizeVariable + ";");
             out.close();
         }
+        out.line("size += Sizes.unsignedVarint(taggedCount);");
     }
 
     /** Adds the encoded size of one field's value to {@code accumulator}. */

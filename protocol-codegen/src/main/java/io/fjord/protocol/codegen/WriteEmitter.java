@@ -27,15 +27,7 @@ final class WriteEmitter {
                     + JavaNames.literal(struct.className()) + ");");
         }
         for (FieldSpec field : struct.fields()) {
-            VersionRange regular = struct.regularVersions(field);
-            String guard = VersionGuard.within(regular, struct.versions());
-            if (guard.equals(VersionGuard.TRUE)) {
-                writeValue(field, regular, false);
-            } else if (!guard.equals(VersionGuard.FALSE)) {
-                out.open("if (" + guard + ")");
-                writeValue(field, regular, false);
-                out.close();
-            }
+            FieldWalker.regularField(out, struct, field, (f, versions) -> writeValue(f, versions, false), null);
             emitAbsentCheck(field);
         }
         emitTaggedSection();
@@ -59,37 +51,26 @@ final class WriteEmitter {
     }
 
     private void emitTaggedSection() {
-        String flexible = struct.flexibleGuard();
-        if (flexible.equals(VersionGuard.FALSE)) {
-            return;
+        FieldWalker.taggedSection(out, struct, () -> out.line("out.writeUnsignedVarint(0); // no tagged fields"),
+                this::writeTaggedFields);
+    }
+
+    private void writeTaggedFields(List<FieldSpec> tagged) {
+        out.line("int taggedCount = 0;");
+        for (FieldSpec field : tagged) {
+            out.open("if (" + struct.taggedCondition(field) + ")");
+            out.line("taggedCount++;");
+            out.close();
         }
-        boolean guarded = !flexible.equals(VersionGuard.TRUE);
-        if (guarded) {
-            out.open("if (" + flexible + ")");
-        }
-        List<FieldSpec> tagged = struct.taggedFields();
-        if (tagged.isEmpty()) {
-            out.line("out.writeUnsignedVarint(0); // no tagged fields");
-        } else {
-            out.line("int taggedCount = 0;");
-            for (FieldSpec field : tagged) {
-                out.open("if (" + struct.taggedCondition(field) + ")");
-                out.line("taggedCount++;");
-                out.close();
-            }
-            out.line("out.writeUnsignedVarint(taggedCount);");
-            for (FieldSpec field : tagged) {
-                String sizeVariable = JavaNames.field(field.name()) + "Size";
-                out.open("if (" + struct.taggedCondition(field) + ")");
-                out.line("out.writeUnsignedVarint(" + field.tag() + ");");
-                out.line("int " + sizeVariable + " = 0;");
-                sizes.sizeValue(field, struct.taggedVersions(field), sizeVariable, true);
-                out.line("out.writeUnsignedVarint(" + sizeVariable + ");");
-                writeValue(field, struct.taggedVersions(field), true);
-                out.close();
-            }
-        }
-        if (guarded) {
+        out.line("out.writeUnsignedVarint(taggedCount);");
+        for (FieldSpec field : tagged) {
+            String sizeVariable = JavaNames.field(field.name()) + "Size";
+            out.open("if (" + struct.taggedCondition(field) + ")");
+            out.line("out.writeUnsignedVarint(" + field.tag() + ");");
+            out.line("int " + sizeVariable + " = 0;");
+            sizes.sizeValue(field, struct.taggedVersions(field), sizeVariable, true);
+            out.line("out.writeUnsignedVarint(" + sizeVariable + ");");
+            writeValue(field, struct.taggedVersions(field), true);
             out.close();
         }
     }
