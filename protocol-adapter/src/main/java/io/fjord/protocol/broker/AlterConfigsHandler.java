@@ -1,9 +1,6 @@
 package io.fjord.protocol.broker;
 
-import io.fjord.log.FjordException;
 import io.fjord.log.TopicConfig;
-import io.fjord.protocol.ErrorMapper;
-import io.fjord.protocol.Errors;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.AlterConfigsRequest;
 import io.fjord.protocol.message.AlterConfigsResponse;
@@ -27,23 +24,14 @@ final class AlterConfigsHandler implements ApiHandler {
             AlterConfigsResponse.AlterConfigsResourceResponse result = new AlterConfigsResponse.AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            if (resource.resourceType() != ConfigsSupport.RESOURCE_TOPIC) {
-                result.setErrorCode(Errors.INVALID_REQUEST.code())
-                        .setErrorMessage("Only topic configs can be altered; broker configs are static");
-                continue;
+            Map<String, String> configs = new HashMap<>();
+            for (AlterConfigsRequest.AlterableConfig config : resource.configs()) {
+                configs.put(config.name(), config.value());
             }
-            try {
-                Map<String, String> configs = new HashMap<>();
-                for (AlterConfigsRequest.AlterableConfig config : resource.configs()) {
-                    configs.put(config.name(), config.value());
-                }
-                TopicConfig replacement = TopicConfig.of(configs);
-                state.engine.topicConfig(resource.resourceName()); // the topic must exist
-                if (!request.validateOnly()) {
-                    state.engine.alterTopicConfig(resource.resourceName(), replacement);
-                }
-            } catch (FjordException e) {
-                result.setErrorCode(ErrorMapper.toError(e).code()).setErrorMessage(e.getMessage());
+            ConfigsSupport.AlterError error = ConfigsSupport.alterTopic(state, resource.resourceType(),
+                    resource.resourceName(), request.validateOnly(), current -> TopicConfig.of(configs));
+            if (error != null) {
+                result.setErrorCode(error.code()).setErrorMessage(error.message());
             }
         }
         exchange.respond(response);

@@ -1,10 +1,7 @@
 package io.fjord.protocol.broker;
 
-import io.fjord.log.FjordException;
 import io.fjord.log.InvalidConfigException;
 import io.fjord.log.TopicConfig;
-import io.fjord.protocol.ErrorMapper;
-import io.fjord.protocol.Errors;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.IncrementalAlterConfigsRequest;
 import io.fjord.protocol.message.IncrementalAlterConfigsResponse;
@@ -38,21 +35,16 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
                     new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            if (resource.resourceType() != ConfigsSupport.RESOURCE_TOPIC) {
-                result.setErrorCode(Errors.INVALID_REQUEST.code())
-                        .setErrorMessage("Only topic configs can be altered; broker configs are static");
-                continue;
-            }
-            try {
-                TopicConfig config = state.engine.topicConfig(resource.resourceName());
-                for (IncrementalAlterConfigsRequest.AlterableConfig change : resource.configs()) {
-                    config = apply(config, change);
-                }
-                if (!request.validateOnly()) {
-                    state.engine.alterTopicConfig(resource.resourceName(), config);
-                }
-            } catch (FjordException e) {
-                result.setErrorCode(ErrorMapper.toError(e).code()).setErrorMessage(e.getMessage());
+            ConfigsSupport.AlterError error = ConfigsSupport.alterTopic(state, resource.resourceType(),
+                    resource.resourceName(), request.validateOnly(), current -> {
+                        TopicConfig config = current;
+                        for (IncrementalAlterConfigsRequest.AlterableConfig change : resource.configs()) {
+                            config = apply(config, change);
+                        }
+                        return config;
+                    });
+            if (error != null) {
+                result.setErrorCode(error.code()).setErrorMessage(error.message());
             }
         }
         exchange.respond(response);
