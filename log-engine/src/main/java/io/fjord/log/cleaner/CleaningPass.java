@@ -1,10 +1,13 @@
 package io.fjord.log.cleaner;
 
+import io.fjord.log.RecordTooLargeException;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.io.AtomicFiles;
 import io.fjord.log.partition.PartitionLog;
+import io.fjord.log.record.CorruptRecordException;
 import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordCursor;
+import io.fjord.log.record.compress.BatchDecompressor;
 import io.fjord.log.segment.LogSegment;
 import io.fjord.log.segment.SegmentFiles;
 
@@ -45,6 +48,7 @@ final class CleaningPass {
     private final OffsetMap map;
     private final SegmentBatchReader reader;
     private final CleanedBatchWriter writer;
+    private final BatchDecompressor decompressor;
     private final RecordCursor cursor = new RecordCursor();
     private boolean[] keep = new boolean[64];
     private CleanerHook hook = CleanerHook.NONE;
@@ -54,8 +58,9 @@ final class CleaningPass {
         static final Result NOTHING = new Result(0, -1, 0, 0);
     }
 
-    CleaningPass(long mapBytes, int ioBufferBytes) {
+    CleaningPass(long mapBytes, int ioBufferBytes, int maxDecompressedBatchBytes) {
         this.map = new OffsetMap(mapBytes);
+        this.decompressor = new BatchDecompressor(maxDecompressedBatchBytes);
         this.reader = new SegmentBatchReader(ioBufferBytes / 2);
         this.writer = new CleanedBatchWriter(ioBufferBytes / 2);
     }
@@ -151,7 +156,7 @@ final class CleaningPass {
                 if (batch.lastOffset() < firstDirty || batch.isControl()) {
                     continue;
                 }
-                cursor.reset(batch);
+                cursor.reset(records(batch, segment));
                 while (cursor.next()) {
                     if (cursor.offset() < firstDirty || cursor.keyLength() < 0) {
                         continue;
@@ -209,7 +214,7 @@ final class CleaningPass {
                     cleaned.closeAndDelete();
                     return null;
                 }
-                changed |= cleanBatch(batch, nowMs, newHorizonMs, lastBatchOfProducer);
+                changed |= cleanBatch(batch, records(batch, segment), nowMs, newHorizonMs, lastBatchOfProducer);
             }
             if (!changed) {
                 cleaned.closeAndDelete();
@@ -232,9 +237,28 @@ final class CleaningPass {
         }
     }
 
-    /** Writes what survives of {@code batch}; true when that differs from the batch. */
-    private boolean cleanBatch(RecordBatch batch, long nowMs, long newHorizonMs, Map<Long, Long> lastBatchOfProducer)
-            throws IOException {
+    /**
+     * The batch itself when uncompressed, else its uncompressed view (valid until the next call).
+     * A compressed batch that passed its CRC but does not decompress fails the pass: the cleaner
+     * must not guess which keys it held.
+     */
+    private RecordBatch records(RecordBatch batch, LogSegment segment) throws IOException {
+        if (!batch.isCompressed() || batch.isControl()) {
+            return batch;
+        }
+        try {
+            return decompressor.decompress(batch);
+        } catch (CorruptRecordException | RecordTooLargeException e) {
+            throw new IOException(segment.logFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes what survives of {@code batch} ({@code records}: the batch, or its uncompressed view);
+     * true when that differs from the batch.
+     */
+    private boolean cleanBatch(RecordBatch batch, RecordBatch records, long nowMs, long newHorizonMs,
+                               Map<Long, Long> lastBatchOfProducer) throws IOException {
         if (batch.isControl()) {
             writer.copyWhole(batch); // transaction markers: kept (aborted-data removal is not done yet)
             return false;
@@ -246,7 +270,7 @@ final class CleaningPass {
         }
         int kept = 0;
         boolean tombstoneKept = false;
-        cursor.reset(batch);
+        cursor.reset(records);
         for (int i = 0; cursor.next(); i++) {
             boolean survives = survives(horizonPassed);
             keep[i] = survives;
@@ -265,8 +289,9 @@ final class CleaningPass {
         if (kept == 0 && !producerLast) {
             return true;
         }
-        writer.begin(batch, needsHorizon ? newHorizonMs : CleanedBatchWriter.KEEP_TIMESTAMPS);
-        cursor.reset(batch);
+        writer.begin(records, needsHorizon ? newHorizonMs : CleanedBatchWriter.KEEP_TIMESTAMPS,
+                batch.compressionId());
+        cursor.reset(records);
         for (int i = 0; cursor.next(); i++) {
             if (keep[i]) {
                 writer.retain(cursor);

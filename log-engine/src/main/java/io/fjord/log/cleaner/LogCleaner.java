@@ -178,7 +178,8 @@ public final class LogCleaner implements AutoCloseable {
         }
         int threads = config.cleanerThreads();
         if (passesCreated.getAndUpdate(n -> n < threads ? n + 1 : n) < threads) {
-            return new CleaningPass(config.cleanerDedupeBufferBytes() / threads, config.cleanerIoBufferBytes());
+            return new CleaningPass(config.cleanerDedupeBufferBytes() / threads, config.cleanerIoBufferBytes(),
+                    config.maxDecompressedBatchBytes());
         }
         return idlePasses.take();
     }

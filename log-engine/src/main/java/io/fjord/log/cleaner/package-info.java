@@ -19,12 +19,18 @@
  *   <li><b>Producer state.</b> The last batch of each producer id in the cleaned range is kept,
  *       with an unchanged header even when all its records go (an empty batch), so the producer
  *       state rebuilt from the log after a restart still recognises that producer's retries.</li>
+ *   <li><b>Compressed batches.</b> Read through their uncompressed view
+ *       ({@link io.fjord.log.record.compress.BatchDecompressor}); a rebuilt batch is compressed
+ *       again with its own codec (gzip, snappy, lz4, zstd: {@link io.fjord.log.record.compress}),
+ *       except an emptied one, written as an empty uncompressed header as Kafka does. The append
+ *       of a compacted topic decompresses each compressed batch to check that every record has a
+ *       key; decompressed size is bounded by the engine's {@code maxDecompressedBatchBytes}.</li>
  *   <li><b>Offsets.</b> Rebuilt batches keep their base offset and {@code lastOffsetDelta};
  *       records keep their offset deltas. Stored batches may therefore have fewer records than
  *       their offset range ({@link io.fjord.log.record.RecordBatch#validateStored}).</li>
  * </ul>
  *
- * <p>Not done yet: compressed batches (refused on compacted topics), removal of aborted
- * transactional data and of transaction markers, merging small cleaned segments.
+ * <p>Not done yet: removal of aborted transactional data and of transaction markers, merging
+ * small cleaned segments.
  */
 package io.fjord.log.cleaner;
