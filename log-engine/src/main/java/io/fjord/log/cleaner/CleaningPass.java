@@ -27,13 +27,15 @@ import java.util.Map;
  *       {@link OffsetMap}: key to latest offset. If it fills, the pass covers only the records
  *       mapped so far and the checkpoint advances only that far; the next pass continues.</li>
  *   <li><b>Rewrite.</b> Every segment from the log start up to what the map covers is rewritten
- *       into {@code <base>.log.cleaned}, one cleaned segment per segment, keeping a record unless
+ *       into {@code <base>.log.cleaned}; adjacent segments that fit one segment together are
+ *       rewritten into one ({@link SegmentGroups}), so a log that compaction shrank does not keep
+ *       a segment (three files, an fd, two mappings) per few records. A record is kept unless
  *       the map holds a later offset for its key, or it is a tombstone whose batch's delete
  *       horizon has passed. Control batches are kept whole; so is each producer's last batch,
  *       if only as an empty header, so idempotent producers are still recognised after a
  *       restart rebuilds their state from the log. See {@link CleanedBatchWriter}.</li>
  *   <li><b>Swap.</b> Indexes rebuilt by the append, everything fsynced, renamed to {@code .swap},
- *       then {@link PartitionLog#replaceSegment} makes it live and retires the old segment.</li>
+ *       then {@link PartitionLog#replaceSegments} makes it live and retires the old segments.</li>
  * </ol>
  *
  * <p>Memory: the map, one read buffer and one write buffer, all fixed (each I/O buffer grows to a
@@ -87,31 +89,31 @@ final class CleaningPass {
         int cleaned = 0;
         long before = 0;
         long after = 0;
-        for (LogSegment segment : range) {
-            if (segment.baseOffset() >= coveredEnd) {
-                break; // nothing mapped reaches it: rewriting would change nothing but horizons
-            }
+        for (List<LogSegment> group : SegmentGroups.bySize(range, coveredEnd, cfg)) {
             if (log.isClosed()) {
                 return new Result(cleaned, -1, before, after);
             }
-            LogSegment result = cleanSegment(log, segment, cfg, nowMs, lastBatchOfProducer);
+            LogSegment first = group.get(0);
+            LogSegment result = cleanGroup(log, group, cfg, nowMs, lastBatchOfProducer);
             if (result == null) {
                 if (log.isClosed()) {
                     return new Result(cleaned, -1, before, after);
                 }
-                continue; // nothing in it changed: left as it is
+                continue; // one segment and nothing in it changed: left as it is
             }
-            hook.reached(CleanerHook.Point.SWAP_FILES_CREATED, segment.baseOffset());
-            boolean swapped = log.replaceSegment(segment, result,
-                    () -> hook.reached(CleanerHook.Point.OLD_SEGMENT_RENAMED, segment.baseOffset()));
+            hook.reached(CleanerHook.Point.SWAP_FILES_CREATED, first.baseOffset());
+            boolean swapped = log.replaceSegments(group, result,
+                    () -> hook.reached(CleanerHook.Point.OLD_SEGMENT_RENAMED, first.baseOffset()));
             if (!swapped) {
                 result.closeAndDelete();
                 return new Result(cleaned, -1, before, after);
             }
-            hook.reached(CleanerHook.Point.SEGMENT_SWAPPED, segment.baseOffset());
-            before += segment.sizeBytes();
+            hook.reached(CleanerHook.Point.SEGMENT_SWAPPED, first.baseOffset());
+            for (LogSegment segment : group) {
+                before += segment.sizeBytes();
+            }
             after += result.sizeBytes();
-            cleaned++;
+            cleaned += group.size();
         }
         return new Result(cleaned, coveredEnd, before, after);
     }
@@ -195,26 +197,30 @@ final class CleaningPass {
     }
 
     /**
-     * Writes, fsyncs and renames to {@code .swap} the cleaned copy of {@code segment}. Returns
-     * null both when nothing in it changes and when the log closed; the caller tells them apart
-     * by {@link PartitionLog#isClosed()}.
+     * Writes, fsyncs and renames to {@code .swap} the cleaned copy of {@code group} (adjacent
+     * segments, oldest first), one segment with the first one's base offset. Returns null both
+     * when the group is one segment in which nothing changes and when the log closed; the caller
+     * tells them apart by {@link PartitionLog#isClosed()}.
      */
-    private LogSegment cleanSegment(PartitionLog log, LogSegment segment, TopicConfig cfg, long nowMs,
-                                    Map<Long, Long> lastBatchOfProducer) throws IOException {
-        LogSegment cleaned = LogSegment.createWithSuffix(log.dir(), segment.baseOffset(), SegmentFiles.CLEANED_SUFFIX,
+    private LogSegment cleanGroup(PartitionLog log, List<LogSegment> group, TopicConfig cfg, long nowMs,
+                                  Map<Long, Long> lastBatchOfProducer) throws IOException {
+        long baseOffset = group.get(0).baseOffset();
+        LogSegment cleaned = LogSegment.createWithSuffix(log.dir(), baseOffset, SegmentFiles.CLEANED_SUFFIX,
                 cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), log.fileIo(), nowMs);
         try {
             writer.startSegment(cleaned);
-            reader.begin(segment, cfg.maxMessageBytes());
             long newHorizonMs = saturatedAdd(nowMs, cfg.deleteRetentionMs());
-            RecordBatch batch;
-            boolean changed = false;
-            while ((batch = reader.next()) != null) {
-                if (log.isClosed()) {
-                    cleaned.closeAndDelete();
-                    return null;
+            boolean changed = group.size() > 1; // merging is a change even when every record stays
+            for (LogSegment segment : group) {
+                reader.begin(segment, cfg.maxMessageBytes());
+                RecordBatch batch;
+                while ((batch = reader.next()) != null) {
+                    if (log.isClosed()) {
+                        cleaned.closeAndDelete();
+                        return null;
+                    }
+                    changed |= cleanBatch(batch, records(batch, segment), nowMs, newHorizonMs, lastBatchOfProducer);
                 }
-                changed |= cleanBatch(batch, records(batch, segment), nowMs, newHorizonMs, lastBatchOfProducer);
             }
             if (!changed) {
                 cleaned.closeAndDelete();
@@ -223,7 +229,7 @@ final class CleaningPass {
             writer.flush();
             cleaned.onBecomeInactive();
             cleaned.flushAll();
-            hook.reached(CleanerHook.Point.CLEANED_WRITTEN, segment.baseOffset());
+            hook.reached(CleanerHook.Point.CLEANED_WRITTEN, baseOffset);
             cleaned.renameSuffix(SegmentFiles.CLEANED_SUFFIX, SegmentFiles.SWAP_SUFFIX, true);
             AtomicFiles.fsyncDirectory(log.dir());
             return cleaned;

@@ -5,7 +5,7 @@
  * {@link io.fjord.log.cleaner.CleaningPass} per log: build a bounded key to latest-offset map of
  * the dirty inactive segments, rewrite each inactive segment into {@code <base>.log.cleaned} with
  * only the surviving records at their original offsets, fsync, rename to {@code .swap}, and swap
- * it into the partition ({@link io.fjord.log.partition.PartitionLog#replaceSegment}); the old
+ * it into the partition ({@link io.fjord.log.partition.PartitionLog#replaceSegments}); the old
  * segment is retired after {@code file.delete.delay.ms} so readers holding it finish safely.
  * A crash at any point is completed or rolled back when the partition opens (see
  * {@code io.fjord.log.partition.CleanerSwapRecovery}).
@@ -30,7 +30,11 @@
  *       their offset range ({@link io.fjord.log.record.RecordBatch#validateStored}).</li>
  * </ul>
  *
- * <p>Not done yet: removal of aborted transactional data and of transaction markers, merging
- * small cleaned segments.
+ * <p>Small segments: adjacent segments that fit one segment together ({@code segment.bytes},
+ * {@code segment.index.bytes}, a 32-bit relative offset range) are rewritten into one, through
+ * the same swap (a {@code .swap} whose offset range covers other live segments replaces them on
+ * recovery). Grouping uses sizes before cleaning, so what one pass shrinks merges in the next.
+ *
+ * <p>Not done yet: removal of aborted transactional data and of transaction markers.
  */
 package io.fjord.log.cleaner;

@@ -628,36 +628,55 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Swaps a cleaned segment in for {@code old} (same base offset), crash-safely. {@code cleaned}
-     * must be complete, fsynced and named {@code *.swap} ({@link SegmentFiles#SWAP_SUFFIX}); from
-     * then on a crash at any point is finished on open by {@link CleanerSwapRecovery}:
+     * Swaps a cleaned segment in for {@code olds}, adjacent segments oldest first (one, or several
+     * merged), crash-safely. {@code cleaned} has the first one's base offset and must be complete,
+     * fsynced and named {@code *.swap} ({@link SegmentFiles#SWAP_SUFFIX}); from then on a crash
+     * at any point is finished on open by {@link CleanerSwapRecovery}:
      * <ol>
-     *   <li>{@code old} is renamed to {@code *.deleted} (readers holding it keep reading);</li>
+     *   <li>every old segment is renamed to {@code *.deleted} (readers holding one keep reading);</li>
      *   <li>{@code cleaned} gets the live names, log file first;</li>
-     *   <li>the map entry is replaced: a reader sees either segment, both hold every surviving
-     *       record of the range at its original offset;</li>
-     *   <li>{@code old} is retired: closed and deleted after {@code file.delete.delay.ms}.</li>
+     *   <li>the map entry of the first base offset is replaced, then the others removed: a reader
+     *       finds every surviving record of the range at its original offset in either the old
+     *       segment or the cleaned one;</li>
+     *   <li>the old segments are retired: closed and deleted after {@code file.delete.delay.ms}.</li>
      * </ol>
-     * Returns false, changing nothing, when {@code old} is no longer in the log (retention or
-     * deletion took it while it was being cleaned) or the log is closed; the caller then deletes
+     * Returns false, changing nothing, when one of {@code olds} is no longer in the log (retention
+     * or deletion took it while it was being cleaned) or the log is closed; the caller then deletes
      * {@code cleaned}. Any thread except the writer; serialised with retention.
      *
      * @param beforeRename called after step 1, for crash tests
      */
-    public boolean replaceSegment(LogSegment old, LogSegment cleaned, Runnable beforeRename) throws IOException {
+    public boolean replaceSegments(List<LogSegment> olds, LogSegment cleaned, Runnable beforeRename)
+            throws IOException {
         synchronized (startOffsetLock) {
-            if (closed || segments.get(old.baseOffset()) != old || old == activeSegment
-                    || cleaned.baseOffset() != old.baseOffset()) {
+            if (closed || olds.isEmpty() || cleaned.baseOffset() != olds.get(0).baseOffset()) {
                 return false;
             }
-            old.markDeleted();
+            for (LogSegment old : olds) {
+                if (segments.get(old.baseOffset()) != old || old == activeSegment) {
+                    return false;
+                }
+            }
+            for (LogSegment old : olds) {
+                old.markDeleted();
+            }
             beforeRename.run();
             cleaned.renameSuffix(SegmentFiles.SWAP_SUFFIX, "", false);
             AtomicFiles.fsyncDirectory(dir);
-            segments.put(old.baseOffset(), cleaned);
-            retirer.retire(old, config.fileDeleteDelayMs());
+            segments.put(cleaned.baseOffset(), cleaned);
+            for (int i = 1; i < olds.size(); i++) {
+                segments.remove(olds.get(i).baseOffset(), olds.get(i));
+            }
+            for (LogSegment old : olds) {
+                retirer.retire(old, config.fileDeleteDelayMs());
+            }
             return true;
         }
+    }
+
+    /** {@link #replaceSegments} of one segment. */
+    public boolean replaceSegment(LogSegment old, LogSegment cleaned, Runnable beforeRename) throws IOException {
+        return replaceSegments(List.of(old), cleaned, beforeRename);
     }
 
     /**
