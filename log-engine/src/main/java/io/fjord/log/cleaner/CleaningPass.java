@@ -40,7 +40,9 @@ import java.util.Map;
  *
  * <p>Memory: the map, one read buffer and one write buffer, all fixed (each I/O buffer grows to a
  * larger batch, at most {@code max.message.bytes}), plus one entry per producer id seen in the
- * range (producer ids are few: one per producer instance).
+ * range (producer ids are few: one per producer instance). Compressed batches add the decompressed
+ * view, the rebuilt records and their recompressed copy, each grown on demand to the largest such
+ * batch and bounded by the engine's {@code maxDecompressedBatchBytes}.
  *
  * <p>Not thread-safe: one per cleaner thread, reused across logs.
  */

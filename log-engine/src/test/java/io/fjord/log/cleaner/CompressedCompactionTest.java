@@ -142,6 +142,34 @@ class CompressedCompactionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "lz4", "snappy", "zstd"})
+    void aProducersLastCompressedBatchEmptiedByCompactionStaysAsAnEmptyHeader(String codec) throws Exception {
+        try (LogEngine engine = LogEngine.open(CompactionTest.engineConfig(dir, now).build())) {
+            engine.createTopic(CompactionTest.TOPIC, 1, CompactionTest.compacted());
+            Partition p = engine.partition(CompactionTest.TOPIC, 0);
+            ByteBuffer batch = MemoryRecords.withIdempotentRecords(compression(codec), PRODUCER_ID, (short) 3, 40,
+                    new SimpleRecord(1, bytes("a"), bytes("1")), new SimpleRecord(2, bytes("b"), bytes("2")),
+                    new SimpleRecord(3, bytes("c"), bytes("3"))).buffer();
+            assertEquals(0, p.appendBatch(batch));
+            for (int i = 0; i < 60; i++) { // later values of the same keys, from a non-idempotent client
+                p.append(bytes(String.valueOf((char) ('a' + i % 3))), bytes("later-" + i), 10 + i);
+            }
+            assertTrue(engine.cleanLogsNow() > 0);
+            LogSegment first = PartitionLogs.of(p).segments().get(0);
+            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(first.logFile()));
+            MutableRecordBatch kept = MemoryRecords.readableRecords(bytes).batches().iterator().next();
+            kept.ensureValid();
+            assertEquals(0, kept.baseOffset());
+            assertEquals(2, kept.lastOffset(), "the offset range stays, so the producer's last sequence does");
+            assertEquals(0, kept.countOrNull());
+            assertEquals(PRODUCER_ID, kept.producerId());
+            assertEquals(3, kept.producerEpoch());
+            assertEquals(40, kept.baseSequence());
+            assertEquals(CompressionType.NONE, kept.compressionType(), "nothing left to compress, as Kafka writes it");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "lz4", "snappy", "zstd"})
     void aKeylessRecordInsideACompressedBatchIsRefusedOnACompactedTopic(String codec) {
         try (LogEngine engine = LogEngine.open(CompactionTest.engineConfig(dir, now).build())) {
             engine.createTopic(CompactionTest.TOPIC, 1, CompactionTest.compacted());
