@@ -40,6 +40,13 @@ public final class EngineConfig {
     public static final int DEFAULT_CLEANER_IO_BUFFER_BYTES = 1024 * 1024;
     /** How often the cleaner looks for a log to clean (Kafka's {@code log.cleaner.backoff.ms}). */
     public static final long DEFAULT_CLEANER_CHECK_INTERVAL_MS = 15_000;
+    /**
+     * Largest decompressed records section of one compressed batch on a compacted topic (the
+     * append checks every record's key, and the cleaner rewrites the records, so both hold one
+     * decompressed batch). 64 MiB: 64 times the default max.message.bytes, far beyond the
+     * ratios real producers reach (text and JSON: 4-10x), while a "zip bomb" batch stops there.
+     */
+    public static final int DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES = 64 * 1024 * 1024;
 
     private final Path dataDir;
     private final int writerThreads;
@@ -53,6 +60,7 @@ public final class EngineConfig {
     private final long cleanerDedupeBufferBytes;
     private final int cleanerIoBufferBytes;
     private final long cleanerCheckIntervalMs;
+    private final int maxDecompressedBatchBytes;
     private final TopicConfig topicDefaults;
     private final FileIo fileIo;
     private final MillisClock clock;
@@ -71,6 +79,7 @@ public final class EngineConfig {
         this.cleanerDedupeBufferBytes = builder.cleanerDedupeBufferBytes;
         this.cleanerIoBufferBytes = builder.cleanerIoBufferBytes;
         this.cleanerCheckIntervalMs = builder.cleanerCheckIntervalMs;
+        this.maxDecompressedBatchBytes = builder.maxDecompressedBatchBytes;
         this.topicDefaults = builder.topicDefaults;
         this.fileIo = builder.fileIo;
         this.clock = builder.clock;
@@ -129,6 +138,11 @@ public final class EngineConfig {
         return cleanerCheckIntervalMs;
     }
 
+    /** See {@link #DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES}. */
+    public int maxDecompressedBatchBytes() {
+        return maxDecompressedBatchBytes;
+    }
+
     /** Topic configs used where a topic does not set its own (the broker's {@code log.*} settings). */
     public TopicConfig topicDefaults() {
         return topicDefaults;
@@ -148,20 +162,7 @@ public final class EngineConfig {
     }
 
     public static final class Builder {
-        /** Threads compacting {@code cleanup.policy=compact} logs (Kafka's {@code log.cleaner.threads}). */
-    public static final int DEFAULT_CLEANER_THREADS = 1;
-    /**
-     * Memory for the cleaner's key to offset map, shared by all cleaner threads (Kafka's
-     * {@code log.cleaner.dedupe.buffer.size} is 128 MiB; 32 MiB holds ~1.2 M keys at 24 bytes a slot
-     * and 90% load, enough for most embedded uses).
-     */
-    public static final long DEFAULT_CLEANER_DEDUPE_BUFFER_BYTES = 32L * 1024 * 1024;
-    /** Read plus write buffer of each cleaner thread; a larger batch grows it up to max.message.bytes. */
-    public static final int DEFAULT_CLEANER_IO_BUFFER_BYTES = 1024 * 1024;
-    /** How often the cleaner looks for a log to clean (Kafka's {@code log.cleaner.backoff.ms}). */
-    public static final long DEFAULT_CLEANER_CHECK_INTERVAL_MS = 15_000;
-
-    private final Path dataDir;
+        private final Path dataDir;
         private int writerThreads = DEFAULT_WRITER_THREADS;
         private int writerQueueCapacity = DEFAULT_WRITER_QUEUE_CAPACITY;
         private long appendTimeoutMs = DEFAULT_APPEND_TIMEOUT_MS;
@@ -173,6 +174,7 @@ public final class EngineConfig {
         private long cleanerDedupeBufferBytes = DEFAULT_CLEANER_DEDUPE_BUFFER_BYTES;
         private int cleanerIoBufferBytes = DEFAULT_CLEANER_IO_BUFFER_BYTES;
         private long cleanerCheckIntervalMs = DEFAULT_CLEANER_CHECK_INTERVAL_MS;
+        private int maxDecompressedBatchBytes = DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES;
         private TopicConfig topicDefaults = TopicConfig.defaults();
         private FileIo fileIo = FileIo.DEFAULT;
         private MillisClock clock = MillisClock.SYSTEM;
@@ -235,6 +237,11 @@ public final class EngineConfig {
 
         public Builder cleanerCheckIntervalMs(long value) {
             this.cleanerCheckIntervalMs = positive("cleanerCheckIntervalMs", value);
+            return this;
+        }
+
+        public Builder maxDecompressedBatchBytes(int value) {
+            this.maxDecompressedBatchBytes = positive("maxDecompressedBatchBytes", value);
             return this;
         }
 

@@ -182,7 +182,7 @@ public final class LogEngine implements AutoCloseable {
                 TopicPartition tp = new TopicPartition(stored.name(), p);
                 PartitionLog log = PartitionLog.open(dataDir.resolve(tp.directoryName()), tp, effective,
                         recovery.getOrDefault(tp, 0L), starts.getOrDefault(tp, 0L), cleanShutdown,
-                        config.fileIo(), config.clock(), this::retire);
+                        config.fileIo(), config.clock(), this::retire, config.maxDecompressedBatchBytes());
                 log.appendListener(appendDispatcher);
                 partitions[p] = new Partition(this, log, writers);
             }
@@ -338,7 +338,7 @@ public final class LogEngine implements AutoCloseable {
                 deleteRecursively(dir); // a leftover of a crashed deletion of a same-named topic
             }
             PartitionLog log = PartitionLog.open(dir, tp, effective, 0, 0, true, config.fileIo(), config.clock(),
-                    this::retire);
+                    this::retire, config.maxDecompressedBatchBytes());
             log.appendListener(appendDispatcher);
             result[p] = new Partition(this, log, writers);
         }

@@ -3,6 +3,9 @@ package io.fjord.log.cleaner;
 import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordCursor;
 import io.fjord.log.record.Varints;
+import io.fjord.log.record.compress.CompressionCodecs;
+import io.fjord.log.record.compress.ExposedByteArrayOutputStream;
+import io.fjord.log.record.compress.RecordsCompressor;
 import io.fjord.log.segment.LogSegment;
 
 import java.io.IOException;
@@ -34,6 +37,12 @@ import static io.fjord.log.record.RecordBatchDescriptor.*;
  *            offsetDelta varint | key, value, headers (copied as they were)
  * </pre>
  *
+ * <p>Compressed batches: the pass hands {@link #begin} the batch's uncompressed view
+ * ({@link io.fjord.log.record.compress.BatchDecompressor}) and its codec. The surviving records
+ * are rebuilt uncompressed in a scratch buffer, then compressed again with the same codec into
+ * the write buffer behind the header, as Kafka's cleaner does. A batch left with no records is
+ * written as an empty uncompressed header, as Kafka writes one (there is nothing to compress).
+ *
  * <p>Not thread-safe: one per cleaner thread.
  */
 final class CleanedBatchWriter {
@@ -41,11 +50,17 @@ final class CleanedBatchWriter {
     static final long KEEP_TIMESTAMPS = Long.MIN_VALUE;
 
     private final RecordBatch built = new RecordBatch();
+    private final RecordsCompressor compressor = new RecordsCompressor();
     private ByteBuffer buffer;
     private LogSegment target;
     private int writeIndex;
+    /** Uncompressed records of a compressed batch being rebuilt; grows to the largest such batch. */
+    private ByteBuffer scratch = ByteBuffer.allocate(0);
 
-    // The batch being rebuilt.
+    // The batch being rebuilt, in out (the write buffer, or scratch for a compressed batch).
+    private ByteBuffer out;
+    private int outIndex;
+    private int codecId;
     private int batchStart;
     private int retained;
     private boolean rebaseTimestamps;
@@ -71,20 +86,33 @@ final class CleanedBatchWriter {
     }
 
     /**
-     * Starts rebuilding {@code source}. {@code deleteHorizonMs}: the horizon to stamp (the batch
-     * has none yet and holds a tombstone that survives), or {@link #KEEP_TIMESTAMPS}.
+     * Starts rebuilding {@code source}, an uncompressed batch or the uncompressed view of a
+     * compressed one whose codec is {@code codecId} ({@code COMPRESSION_NONE} otherwise).
+     * {@code deleteHorizonMs}: the horizon to stamp (the batch has none yet and holds a tombstone
+     * that survives), or {@link #KEEP_TIMESTAMPS}.
      */
-    void begin(RecordBatch source, long deleteHorizonMs) throws IOException {
+    void begin(RecordBatch source, long deleteHorizonMs, int codecId) throws IOException {
         // A re-encoded timestamp delta grows by at most MAX_VARLONG_BYTES - 1 bytes (and the
         // record's length varint by at most one byte more) per record. The reservation is the
         // only way the write buffer outgrows its configured size.
         long worstCase = source.sizeInBytes() + (long) source.recordsCount() * Varints.MAX_VARLONG_BYTES;
-        ensureRoom((int) Math.min(worstCase, Integer.MAX_VALUE - 16));
-        batchStart = writeIndex;
-        buffer.put(batchStart, source.buffer(), source.offset(), HEADER_SIZE);
-        writeIndex = batchStart + HEADER_SIZE;
+        int reserved = (int) Math.min(worstCase, Integer.MAX_VALUE - 16);
+        this.codecId = codecId;
+        if (codecId == COMPRESSION_NONE) {
+            ensureRoom(reserved);
+            out = buffer;
+            batchStart = writeIndex;
+        } else {
+            if (scratch.capacity() < reserved) {
+                scratch = ByteBuffer.allocate(reserved).order(ByteOrder.BIG_ENDIAN);
+            }
+            out = scratch;
+            batchStart = 0;
+        }
+        out.put(batchStart, source.buffer(), source.offset(), HEADER_SIZE);
+        outIndex = batchStart + HEADER_SIZE;
         retained = 0;
-        attributes = source.attributes();
+        attributes = (short) ((source.attributes() & ~COMPRESSION_CODEC_MASK) | codecId);
         rebaseTimestamps = deleteHorizonMs != KEEP_TIMESTAMPS && !source.isLogAppendTime();
         baseTimestampMs = source.baseTimestamp();
         if (deleteHorizonMs != KEEP_TIMESTAMPS) {
@@ -99,8 +127,8 @@ final class CleanedBatchWriter {
         if (!rebaseTimestamps) {
             int size = cursor.recordSizeInBytes();
             checkRoom(size);
-            buffer.put(writeIndex, from, cursor.recordOffset(), size);
-            writeIndex += size;
+            out.put(outIndex, from, cursor.recordOffset(), size);
+            outIndex += size;
         } else {
             long timestampDelta = cursor.timestamp() - baseTimestampMs;
             int tailStart = cursor.keyOffset() - Varints.sizeOfVarint(cursor.keyLength());
@@ -108,24 +136,51 @@ final class CleanedBatchWriter {
             int body = 1 + Varints.sizeOfVarlong(timestampDelta) + Varints.sizeOfVarint(cursor.offsetDelta())
                     + tailLength;
             checkRoom(Varints.sizeOfVarint(body) + body);
-            int pos = writeIndex;
-            pos += Varints.writeVarint(buffer, pos, body);
-            buffer.put(pos++, cursor.attributes());
-            pos += Varints.writeVarlong(buffer, pos, timestampDelta);
-            pos += Varints.writeVarint(buffer, pos, cursor.offsetDelta());
-            buffer.put(pos, from, tailStart, tailLength);
-            writeIndex = pos + tailLength;
+            int pos = outIndex;
+            pos += Varints.writeVarint(out, pos, body);
+            out.put(pos++, cursor.attributes());
+            pos += Varints.writeVarlong(out, pos, timestampDelta);
+            pos += Varints.writeVarint(out, pos, cursor.offsetDelta());
+            out.put(pos, from, tailStart, tailLength);
+            outIndex = pos + tailLength;
         }
         retained++;
     }
 
-    /** Completes the rebuilt batch: count, length, attributes, base timestamp, CRC. */
-    void finish() {
-        buffer.putInt(batchStart + BATCH_LENGTH_OFFSET, writeIndex - batchStart - LOG_OVERHEAD);
-        buffer.putShort(batchStart + ATTRIBUTES_OFFSET, attributes);
-        buffer.putLong(batchStart + BASE_TIMESTAMP_OFFSET, baseTimestampMs);
-        buffer.putInt(batchStart + RECORDS_COUNT_OFFSET, retained);
-        built.wrap(buffer, batchStart).updateCrc();
+    /**
+     * Completes the rebuilt batch: for a compressed one, compresses the records behind the header
+     * in the write buffer; then count, length, attributes, base timestamp, CRC.
+     */
+    void finish() throws IOException {
+        if (codecId == COMPRESSION_NONE) {
+            writeIndex = outIndex;
+            seal(batchStart, writeIndex);
+            return;
+        }
+        if (retained == 0) {
+            attributes &= ~COMPRESSION_CODEC_MASK;
+            ensureRoom(HEADER_SIZE);
+            buffer.put(writeIndex, scratch, 0, HEADER_SIZE);
+            seal(writeIndex, writeIndex + HEADER_SIZE);
+            writeIndex += HEADER_SIZE;
+            return;
+        }
+        ExposedByteArrayOutputStream compressed = compressor.compress(CompressionCodecs.of(codecId), scratch,
+                HEADER_SIZE, outIndex);
+        int size = HEADER_SIZE + compressed.size();
+        ensureRoom(size);
+        buffer.put(writeIndex, scratch, 0, HEADER_SIZE);
+        buffer.put(writeIndex + HEADER_SIZE, compressed.array(), 0, compressed.size());
+        seal(writeIndex, writeIndex + size);
+        writeIndex += size;
+    }
+
+    private void seal(int start, int end) {
+        buffer.putInt(start + BATCH_LENGTH_OFFSET, end - start - LOG_OVERHEAD);
+        buffer.putShort(start + ATTRIBUTES_OFFSET, attributes);
+        buffer.putLong(start + BASE_TIMESTAMP_OFFSET, baseTimestampMs);
+        buffer.putInt(start + RECORDS_COUNT_OFFSET, retained);
+        built.wrap(buffer, start).updateCrc();
     }
 
     /** Writes everything buffered to the target segment. */
@@ -148,7 +203,7 @@ final class CleanedBatchWriter {
     }
 
     private void checkRoom(int bytes) {
-        if (buffer.capacity() - writeIndex < bytes) {
+        if (out.capacity() - outIndex < bytes) {
             // begin() reserved the worst case for the whole batch; reaching this is a bug.
             throw new IllegalStateException("cleaned batch outgrew its reservation");
         }

@@ -1,10 +1,13 @@
 package io.fjord.log.cleaner;
 
+import io.fjord.log.RecordTooLargeException;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.io.AtomicFiles;
 import io.fjord.log.partition.PartitionLog;
+import io.fjord.log.record.CorruptRecordException;
 import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordCursor;
+import io.fjord.log.record.compress.BatchDecompressor;
 import io.fjord.log.segment.LogSegment;
 import io.fjord.log.segment.SegmentFiles;
 
@@ -24,18 +27,22 @@ import java.util.Map;
  *       {@link OffsetMap}: key to latest offset. If it fills, the pass covers only the records
  *       mapped so far and the checkpoint advances only that far; the next pass continues.</li>
  *   <li><b>Rewrite.</b> Every segment from the log start up to what the map covers is rewritten
- *       into {@code <base>.log.cleaned}, one cleaned segment per segment, keeping a record unless
+ *       into {@code <base>.log.cleaned}; adjacent segments that fit one segment together are
+ *       rewritten into one ({@link SegmentGroups}), so a log that compaction shrank does not keep
+ *       a segment (three files, an fd, two mappings) per few records. A record is kept unless
  *       the map holds a later offset for its key, or it is a tombstone whose batch's delete
  *       horizon has passed. Control batches are kept whole; so is each producer's last batch,
  *       if only as an empty header, so idempotent producers are still recognised after a
  *       restart rebuilds their state from the log. See {@link CleanedBatchWriter}.</li>
  *   <li><b>Swap.</b> Indexes rebuilt by the append, everything fsynced, renamed to {@code .swap},
- *       then {@link PartitionLog#replaceSegment} makes it live and retires the old segment.</li>
+ *       then {@link PartitionLog#replaceSegments} makes it live and retires the old segments.</li>
  * </ol>
  *
  * <p>Memory: the map, one read buffer and one write buffer, all fixed (each I/O buffer grows to a
  * larger batch, at most {@code max.message.bytes}), plus one entry per producer id seen in the
- * range (producer ids are few: one per producer instance).
+ * range (producer ids are few: one per producer instance). Compressed batches add the decompressed
+ * view, the rebuilt records and their recompressed copy, each grown on demand to the largest such
+ * batch and bounded by the engine's {@code maxDecompressedBatchBytes}.
  *
  * <p>Not thread-safe: one per cleaner thread, reused across logs.
  */
@@ -45,6 +52,7 @@ final class CleaningPass {
     private final OffsetMap map;
     private final SegmentBatchReader reader;
     private final CleanedBatchWriter writer;
+    private final BatchDecompressor decompressor;
     private final RecordCursor cursor = new RecordCursor();
     private boolean[] keep = new boolean[64];
     private CleanerHook hook = CleanerHook.NONE;
@@ -54,8 +62,9 @@ final class CleaningPass {
         static final Result NOTHING = new Result(0, -1, 0, 0);
     }
 
-    CleaningPass(long mapBytes, int ioBufferBytes) {
+    CleaningPass(long mapBytes, int ioBufferBytes, int maxDecompressedBatchBytes) {
         this.map = new OffsetMap(mapBytes);
+        this.decompressor = new BatchDecompressor(maxDecompressedBatchBytes);
         this.reader = new SegmentBatchReader(ioBufferBytes / 2);
         this.writer = new CleanedBatchWriter(ioBufferBytes / 2);
     }
@@ -82,31 +91,31 @@ final class CleaningPass {
         int cleaned = 0;
         long before = 0;
         long after = 0;
-        for (LogSegment segment : range) {
-            if (segment.baseOffset() >= coveredEnd) {
-                break; // nothing mapped reaches it: rewriting would change nothing but horizons
-            }
+        for (List<LogSegment> group : SegmentGroups.bySize(range, coveredEnd, cfg)) {
             if (log.isClosed()) {
                 return new Result(cleaned, -1, before, after);
             }
-            LogSegment result = cleanSegment(log, segment, cfg, nowMs, lastBatchOfProducer);
+            LogSegment first = group.get(0);
+            LogSegment result = cleanGroup(log, group, cfg, nowMs, lastBatchOfProducer);
             if (result == null) {
                 if (log.isClosed()) {
                     return new Result(cleaned, -1, before, after);
                 }
-                continue; // nothing in it changed: left as it is
+                continue; // one segment and nothing in it changed: left as it is
             }
-            hook.reached(CleanerHook.Point.SWAP_FILES_CREATED, segment.baseOffset());
-            boolean swapped = log.replaceSegment(segment, result,
-                    () -> hook.reached(CleanerHook.Point.OLD_SEGMENT_RENAMED, segment.baseOffset()));
+            hook.reached(CleanerHook.Point.SWAP_FILES_CREATED, first.baseOffset());
+            boolean swapped = log.replaceSegments(group, result,
+                    () -> hook.reached(CleanerHook.Point.OLD_SEGMENT_RENAMED, first.baseOffset()));
             if (!swapped) {
                 result.closeAndDelete();
                 return new Result(cleaned, -1, before, after);
             }
-            hook.reached(CleanerHook.Point.SEGMENT_SWAPPED, segment.baseOffset());
-            before += segment.sizeBytes();
+            hook.reached(CleanerHook.Point.SEGMENT_SWAPPED, first.baseOffset());
+            for (LogSegment segment : group) {
+                before += segment.sizeBytes();
+            }
             after += result.sizeBytes();
-            cleaned++;
+            cleaned += group.size();
         }
         return new Result(cleaned, coveredEnd, before, after);
     }
@@ -151,7 +160,7 @@ final class CleaningPass {
                 if (batch.lastOffset() < firstDirty || batch.isControl()) {
                     continue;
                 }
-                cursor.reset(batch);
+                cursor.reset(records(batch, segment));
                 while (cursor.next()) {
                     if (cursor.offset() < firstDirty || cursor.keyLength() < 0) {
                         continue;
@@ -190,26 +199,30 @@ final class CleaningPass {
     }
 
     /**
-     * Writes, fsyncs and renames to {@code .swap} the cleaned copy of {@code segment}. Returns
-     * null both when nothing in it changes and when the log closed; the caller tells them apart
-     * by {@link PartitionLog#isClosed()}.
+     * Writes, fsyncs and renames to {@code .swap} the cleaned copy of {@code group} (adjacent
+     * segments, oldest first), one segment with the first one's base offset. Returns null both
+     * when the group is one segment in which nothing changes and when the log closed; the caller
+     * tells them apart by {@link PartitionLog#isClosed()}.
      */
-    private LogSegment cleanSegment(PartitionLog log, LogSegment segment, TopicConfig cfg, long nowMs,
-                                    Map<Long, Long> lastBatchOfProducer) throws IOException {
-        LogSegment cleaned = LogSegment.createWithSuffix(log.dir(), segment.baseOffset(), SegmentFiles.CLEANED_SUFFIX,
+    private LogSegment cleanGroup(PartitionLog log, List<LogSegment> group, TopicConfig cfg, long nowMs,
+                                  Map<Long, Long> lastBatchOfProducer) throws IOException {
+        long baseOffset = group.get(0).baseOffset();
+        LogSegment cleaned = LogSegment.createWithSuffix(log.dir(), baseOffset, SegmentFiles.CLEANED_SUFFIX,
                 cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), log.fileIo(), nowMs);
         try {
             writer.startSegment(cleaned);
-            reader.begin(segment, cfg.maxMessageBytes());
             long newHorizonMs = saturatedAdd(nowMs, cfg.deleteRetentionMs());
-            RecordBatch batch;
-            boolean changed = false;
-            while ((batch = reader.next()) != null) {
-                if (log.isClosed()) {
-                    cleaned.closeAndDelete();
-                    return null;
+            boolean changed = group.size() > 1; // merging is a change even when every record stays
+            for (LogSegment segment : group) {
+                reader.begin(segment, cfg.maxMessageBytes());
+                RecordBatch batch;
+                while ((batch = reader.next()) != null) {
+                    if (log.isClosed()) {
+                        cleaned.closeAndDelete();
+                        return null;
+                    }
+                    changed |= cleanBatch(batch, records(batch, segment), nowMs, newHorizonMs, lastBatchOfProducer);
                 }
-                changed |= cleanBatch(batch, nowMs, newHorizonMs, lastBatchOfProducer);
             }
             if (!changed) {
                 cleaned.closeAndDelete();
@@ -218,7 +231,7 @@ final class CleaningPass {
             writer.flush();
             cleaned.onBecomeInactive();
             cleaned.flushAll();
-            hook.reached(CleanerHook.Point.CLEANED_WRITTEN, segment.baseOffset());
+            hook.reached(CleanerHook.Point.CLEANED_WRITTEN, baseOffset);
             cleaned.renameSuffix(SegmentFiles.CLEANED_SUFFIX, SegmentFiles.SWAP_SUFFIX, true);
             AtomicFiles.fsyncDirectory(log.dir());
             return cleaned;
@@ -232,9 +245,28 @@ final class CleaningPass {
         }
     }
 
-    /** Writes what survives of {@code batch}; true when that differs from the batch. */
-    private boolean cleanBatch(RecordBatch batch, long nowMs, long newHorizonMs, Map<Long, Long> lastBatchOfProducer)
-            throws IOException {
+    /**
+     * The batch itself when uncompressed, else its uncompressed view (valid until the next call).
+     * A compressed batch that passed its CRC but does not decompress fails the pass: the cleaner
+     * must not guess which keys it held.
+     */
+    private RecordBatch records(RecordBatch batch, LogSegment segment) throws IOException {
+        if (!batch.isCompressed() || batch.isControl()) {
+            return batch;
+        }
+        try {
+            return decompressor.decompress(batch);
+        } catch (CorruptRecordException | RecordTooLargeException e) {
+            throw new IOException(segment.logFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes what survives of {@code batch} ({@code records}: the batch, or its uncompressed view);
+     * true when that differs from the batch.
+     */
+    private boolean cleanBatch(RecordBatch batch, RecordBatch records, long nowMs, long newHorizonMs,
+                               Map<Long, Long> lastBatchOfProducer) throws IOException {
         if (batch.isControl()) {
             writer.copyWhole(batch); // transaction markers: kept (aborted-data removal is not done yet)
             return false;
@@ -246,7 +278,7 @@ final class CleaningPass {
         }
         int kept = 0;
         boolean tombstoneKept = false;
-        cursor.reset(batch);
+        cursor.reset(records);
         for (int i = 0; cursor.next(); i++) {
             boolean survives = survives(horizonPassed);
             keep[i] = survives;
@@ -265,8 +297,9 @@ final class CleaningPass {
         if (kept == 0 && !producerLast) {
             return true;
         }
-        writer.begin(batch, needsHorizon ? newHorizonMs : CleanedBatchWriter.KEEP_TIMESTAMPS);
-        cursor.reset(batch);
+        writer.begin(records, needsHorizon ? newHorizonMs : CleanedBatchWriter.KEEP_TIMESTAMPS,
+                batch.compressionId());
+        cursor.reset(records);
         for (int i = 0; cursor.next(); i++) {
             if (keep[i]) {
                 writer.retain(cursor);

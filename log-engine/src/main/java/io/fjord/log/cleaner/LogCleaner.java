@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * {@code max.compaction.lag.ms}) and runs one {@link CleaningPass} over it.
  *
  * <p>Memory is bounded by the engine config: the dedupe buffer is split between the threads, each
- * thread has one I/O buffer. A pass is allocated on first use, so an engine without compacted
+ * thread has one I/O buffer (and, for compressed batches, decompression buffers bounded by
+ * {@link EngineConfig#maxDecompressedBatchBytes()}). A pass is allocated on first use, so an engine without compacted
  * topics pays nothing.
  *
  * <p>Thread-safe. Two threads never clean the same log at once; a pass holds the log's
@@ -178,7 +179,8 @@ public final class LogCleaner implements AutoCloseable {
         }
         int threads = config.cleanerThreads();
         if (passesCreated.getAndUpdate(n -> n < threads ? n + 1 : n) < threads) {
-            return new CleaningPass(config.cleanerDedupeBufferBytes() / threads, config.cleanerIoBufferBytes());
+            return new CleaningPass(config.cleanerDedupeBufferBytes() / threads, config.cleanerIoBufferBytes(),
+                    config.maxDecompressedBatchBytes());
         }
         return idlePasses.take();
     }

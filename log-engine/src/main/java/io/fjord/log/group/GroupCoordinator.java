@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  * to the internal topic {@code __consumer_offsets} (layout: {@link OffsetsTopicDescriptor}) before
  * the caller is answered, and replayed by {@link #start}, so they survive restarts and kill -9.
  * Members restored from the log get a fresh session: if their clients are gone they expire.
- * Without log compaction the topic is kept bounded by periodic live-state snapshots followed by
- * {@code deleteRecords} ({@link OffsetsLog} explains why this is safe).
+ * The topic is compacted ({@code cleanup.policy=compact}), which keeps it bounded by the live
+ * keys ({@link OffsetsLog} explains why replay of the compacted log gives the same state).
  *
  * <h2>Threading</h2>
  * Thread-safe. Every call locks only its group ({@code synchronized} on the group object), so

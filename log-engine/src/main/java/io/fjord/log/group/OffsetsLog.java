@@ -7,32 +7,33 @@ import io.fjord.log.TopicConfig;
 import io.fjord.log.io.MillisClock;
 import io.fjord.log.record.RecordBatchBuilder;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The internal topic {@code __consumer_offsets}: appends the coordinator's records (layout in
- * {@link OffsetsTopicDescriptor}), replays them on start, and keeps the topic bounded.
+ * {@link OffsetsTopicDescriptor}), replays them on start; log compaction keeps it bounded.
  *
- * <h2>Why snapshots</h2>
- * Kafka keeps this topic small with log compaction, which Fjord does not have yet. Instead each
- * internal partition keeps, in memory, the latest value of every live key (what compaction would
- * leave). After {@code snapshotIntervalRecords} appends (or twice the live-key count, whichever is
- * larger, so a snapshot never costs more than half the appends it retires), the live values are
- * appended again as a snapshot starting at offset S, then {@code deleteRecords(S)}: everything below
- * S is superseded, and because the topic uses small segments, whole old segments are deleted.
- * Replay from any log start at or below S gives the same state, since records are applied in log
- * order with last-writer-wins per key; a crash in the middle of a snapshot leaves S unmoved.
+ * <h2>Why compaction is enough</h2>
+ * Every record has a key (one per group and partition, or one per group) and a later record of a
+ * key supersedes the earlier ones, so the topic is {@code cleanup.policy=compact}: the engine's
+ * cleaner keeps the last record per key and drops a tombstone (a deleted group or offset) once
+ * {@code delete.retention.ms} has passed since compaction first saw it. Replay applies records in
+ * log order, last writer wins, tombstones delete; compaction removes only records a later record
+ * of the same key supersedes, so replay of the compacted log gives the same state as replay of
+ * the full one. The coordinator's state lives in {@link GroupCoordinator}; this class keeps none.
  *
- * <h2>Ordering</h2>
- * Appends to one internal partition hold that partition's lock from append to map update, so
- * the log order and the live map agree (a snapshot must never re-append a value that a
- * concurrent commit has already superseded). Lock order: group lock, then partition lock.
+ * <p>Small segments ({@link GroupConfig#offsetsTopicSegmentBytes()}) matter: the cleaner never
+ * touches the active segment, so the segment size is roughly how much superseded history stays
+ * behind the compacted part.
  *
- * <p>Thread-safe.
+ * <p>Engines created before compaction existed made the topic with {@code cleanup.policy=delete}
+ * (bounded then by snapshots and {@code deleteRecords}); {@link #open} switches it to compact,
+ * which is safe because such a log is a valid, merely uncompacted, history.
+ *
+ * <p>Thread-safe. Appends to one internal partition are serialised by its slot (which owns a
+ * reusable batch builder); the caller holds the group's lock, so one group's records reach the
+ * log in the order the group decided them.
  */
 final class OffsetsLog {
     private static final System.Logger LOG = System.getLogger(OffsetsLog.class.getName());
@@ -42,14 +43,10 @@ final class OffsetsLog {
     private final Partition[] partitions;
     private final Slot[] slots;
     private final MillisClock clock;
-    private final int snapshotIntervalRecords;
-    private final int maxBatchBytes;
 
-    /** Per internal partition: its lock, live map and reusable batch builder. */
+    /** Per internal partition: the lock and reusable batch builder of its appends. */
     private static final class Slot {
-        final Map<ByteBuffer, byte[]> live = new HashMap<>();
         final RecordBatchBuilder builder = new RecordBatchBuilder(4096);
-        long appendedSinceSnapshot;
     }
 
     /** One key/value to append; a null value is a tombstone. */
@@ -61,28 +58,32 @@ final class OffsetsLog {
         void onRecord(byte[] key, byte[] value);
     }
 
-    private OffsetsLog(Partition[] partitions, MillisClock clock, int snapshotIntervalRecords, int maxBatchBytes) {
+    private OffsetsLog(Partition[] partitions, MillisClock clock) {
         this.partitions = partitions;
         this.clock = clock;
-        this.snapshotIntervalRecords = snapshotIntervalRecords;
-        this.maxBatchBytes = maxBatchBytes;
         this.slots = new Slot[partitions.length];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot();
         }
     }
 
-    /** Opens the internal topic, creating it with bounded-size settings if it does not exist. */
+    /**
+     * Opens the internal topic, creating it compacted with small segments if it does not exist,
+     * and switching an existing topic made with the old (delete) policy to compact.
+     */
     static OffsetsLog open(LogEngine engine, GroupConfig config) {
         String topic = OffsetsTopicDescriptor.TOPIC;
         if (!engine.topicExists(topic)) {
-            TopicConfig topicConfig = TopicConfig.defaults()
-                    .with(TopicConfig.SEGMENT_BYTES, Integer.toString(config.offsetsTopicSegmentBytes()))
-                    .with(TopicConfig.MAX_MESSAGE_BYTES, Integer.toString(config.offsetsTopicMaxMessageBytes()))
-                    // Time retention would drop live offsets; snapshots + deleteRecords bound the size instead.
-                    .with(TopicConfig.RETENTION_MS, "-1")
-                    .with(TopicConfig.RETENTION_BYTES, "-1");
-            engine.createTopic(topic, config.offsetsTopicPartitions(), topicConfig);
+            engine.createTopic(topic, config.offsetsTopicPartitions(), topicConfig(config));
+        } else {
+            TopicConfig own = engine.topicConfig(topic);
+            TopicConfig wanted = own.with(TopicConfig.CLEANUP_POLICY, TopicConfig.CLEANUP_POLICY_COMPACT);
+            if (!engine.effectiveTopicConfig(topic).cleanupPolicy().equals(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                LOG.log(System.Logger.Level.INFO, "{0}: switching {1} from {2} to {3}", topic,
+                        TopicConfig.CLEANUP_POLICY, engine.effectiveTopicConfig(topic).cleanupPolicy(),
+                        TopicConfig.CLEANUP_POLICY_COMPACT);
+                engine.alterTopicConfig(topic, wanted);
+            }
         }
         List<Partition> list = engine.partitions(topic);
         int existing = list.size();
@@ -91,8 +92,22 @@ final class OffsetsLog {
             LOG.log(System.Logger.Level.WARNING, "{0} has {1} partitions; offsetsTopicPartitions={2} is ignored",
                     topic, existing, config.offsetsTopicPartitions());
         }
-        return new OffsetsLog(list.toArray(new Partition[0]), engine.config().clock(),
-                config.snapshotIntervalRecords(), config.offsetsTopicMaxMessageBytes());
+        return new OffsetsLog(list.toArray(new Partition[0]), engine.config().clock());
+    }
+
+    /**
+     * The internal topic's own configs: compacted, small segments, and no time or size retention
+     * (either would drop live offsets; Kafka's offsets topic is compact-only for the same reason).
+     * Dirty ratio, compaction lag and {@code delete.retention.ms} keep the engine's defaults
+     * (0.5, 0 ms, one day), as Kafka's offsets topic does.
+     */
+    static TopicConfig topicConfig(GroupConfig config) {
+        return TopicConfig.defaults()
+                .with(TopicConfig.CLEANUP_POLICY, TopicConfig.CLEANUP_POLICY_COMPACT)
+                .with(TopicConfig.SEGMENT_BYTES, Integer.toString(config.offsetsTopicSegmentBytes()))
+                .with(TopicConfig.MAX_MESSAGE_BYTES, Integer.toString(config.offsetsTopicMaxMessageBytes()))
+                .with(TopicConfig.RETENTION_MS, "-1")
+                .with(TopicConfig.RETENTION_BYTES, "-1");
     }
 
     int partitionCount() {
@@ -109,7 +124,7 @@ final class OffsetsLog {
 
     /**
      * Appends the entries as one batch (all or nothing) to the group's partition and returns once
-     * the engine acknowledged them. Snapshots the partition when one is due.
+     * the engine acknowledged them.
      *
      * @throws RuntimeException the engine's exception when the append failed; nothing was applied
      */
@@ -126,55 +141,6 @@ final class OffsetsLog {
                 builder.append(nowMs, entry.key(), entry.value());
             }
             partitions[index].appendBatch(builder.build());
-            for (Entry entry : entries) {
-                applyLive(slot, entry.key(), entry.value());
-            }
-            slot.appendedSinceSnapshot += entries.size();
-            if (slot.appendedSinceSnapshot >= Math.max(snapshotIntervalRecords, 2L * slot.live.size())) {
-                snapshot(index, slot);
-            }
-        }
-    }
-
-    /** Forces a snapshot of every partition (tests, and a hook for shutdown compaction later). */
-    void snapshotAll() {
-        for (int i = 0; i < slots.length; i++) {
-            synchronized (slots[i]) {
-                snapshot(i, slots[i]);
-            }
-        }
-    }
-
-    private void snapshot(int index, Slot slot) {
-        assert Thread.holdsLock(slot);
-        Partition partition = partitions[index];
-        long snapshotStart = partition.latestOffset();
-        long nowMs = clock.nowMs();
-        RecordBatchBuilder builder = slot.builder.reset();
-        // Chunked below max.message.bytes; half leaves room for the batch and record overheads.
-        int chunkBytes = Math.max(1, maxBatchBytes / 2);
-        for (Map.Entry<ByteBuffer, byte[]> entry : slot.live.entrySet()) {
-            byte[] key = entry.getKey().array();
-            if (builder.recordCount() > 0
-                    && builder.estimatedSizeInBytes() + key.length + entry.getValue().length > chunkBytes) {
-                partition.appendBatch(builder.build());
-                builder.reset();
-            }
-            builder.append(nowMs, key, entry.getValue());
-        }
-        if (builder.recordCount() > 0) {
-            partition.appendBatch(builder.build());
-        }
-        partition.deleteRecords(snapshotStart);
-        slot.appendedSinceSnapshot = 0;
-    }
-
-    private static void applyLive(Slot slot, byte[] key, byte[] value) {
-        ByteBuffer wrapped = ByteBuffer.wrap(key);
-        if (value == null) {
-            slot.live.remove(wrapped);
-        } else {
-            slot.live.put(wrapped, value);
         }
     }
 
@@ -182,8 +148,7 @@ final class OffsetsLog {
     void replay(ReplayHandler handler) {
         for (int i = 0; i < partitions.length; i++) {
             Partition partition = partitions[i];
-            Slot slot = slots[i];
-            synchronized (slot) {
+            synchronized (slots[i]) {
                 List<Entry> batch = new ArrayList<>();
                 try (LogReader reader = partition.reader(partition.earliestOffset())) {
                     while (reader.position() < partition.latestOffset()) {
@@ -194,10 +159,8 @@ final class OffsetsLog {
                             if (entry.key() == null) {
                                 continue;
                             }
-                            applyLive(slot, entry.key(), entry.value());
                             handler.onRecord(entry.key(), entry.value());
                         }
-                        slot.appendedSinceSnapshot += batch.size();
                         batch.clear();
                         if (reader.position() == before) {
                             break; // nothing readable past here (e.g. a compressed batch): stop, do not spin
@@ -205,13 +168,6 @@ final class OffsetsLog {
                     }
                 }
             }
-        }
-    }
-
-    /** Live keys of one partition (tests). */
-    int liveKeys(int index) {
-        synchronized (slots[index]) {
-            return slots[index].live.size();
         }
     }
 }

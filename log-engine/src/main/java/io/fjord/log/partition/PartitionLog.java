@@ -3,8 +3,10 @@ package io.fjord.log.partition;
 import io.fjord.index.CorruptIndexException;
 import io.fjord.log.AppendListener;
 import io.fjord.log.EngineClosedException;
+import io.fjord.log.EngineConfig;
 import io.fjord.log.FileRegion;
 import io.fjord.log.InvalidRecordException;
+import io.fjord.log.KeylessRecordException;
 import io.fjord.log.LogStorageException;
 import io.fjord.log.OffsetOutOfRangeException;
 import io.fjord.log.RecordTooLargeException;
@@ -19,6 +21,7 @@ import io.fjord.log.record.CorruptRecordException;
 import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordBatchDescriptor;
 import io.fjord.log.record.RecordCursor;
+import io.fjord.log.record.compress.BatchDecompressor;
 import io.fjord.log.segment.LogSegment;
 import io.fjord.log.segment.SegmentFiles;
 import io.fjord.log.segment.SegmentRollbackException;
@@ -73,13 +76,17 @@ public final class PartitionLog implements Closeable {
     // Writer-owned.
     private final RecordBatch batch = new RecordBatch();
     private final RecordCursor cursor = new RecordCursor();
+    private final int maxDecompressedBatchBytes;
+    /** Writer thread only; created by the first compressed batch of a compacted topic. */
+    private BatchDecompressor decompressor;
     private Thread writerThread;
     private long lastAppendLastOffset;
     private boolean syncPending;
 
     private PartitionLog(TopicPartition topicPartition, Path dir, TopicConfig config, FileIo io, MillisClock clock,
-                         SegmentRetirer retirer) {
+                         SegmentRetirer retirer, int maxDecompressedBatchBytes) {
         this.topicPartition = topicPartition;
+        this.maxDecompressedBatchBytes = maxDecompressedBatchBytes;
         this.dir = dir;
         this.config = config;
         this.io = io;
@@ -98,7 +105,19 @@ public final class PartitionLog implements Closeable {
     public static PartitionLog open(Path dir, TopicPartition topicPartition, TopicConfig config, long recoveryPoint,
                                     long checkpointedLogStartOffset, boolean cleanShutdown, FileIo io,
                                     MillisClock clock, SegmentRetirer retirer) throws IOException {
-        PartitionLog log = new PartitionLog(topicPartition, dir, config, io, clock, retirer);
+        return open(dir, topicPartition, config, recoveryPoint, checkpointedLogStartOffset, cleanShutdown, io, clock,
+                retirer, EngineConfig.DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES);
+    }
+
+    /**
+     * {@link #open(Path, TopicPartition, TopicConfig, long, long, boolean, FileIo, MillisClock, SegmentRetirer)}
+     * with the bound on a decompressed batch of a compacted topic ({@link EngineConfig#maxDecompressedBatchBytes()}).
+     */
+    public static PartitionLog open(Path dir, TopicPartition topicPartition, TopicConfig config, long recoveryPoint,
+                                    long checkpointedLogStartOffset, boolean cleanShutdown, FileIo io,
+                                    MillisClock clock, SegmentRetirer retirer, int maxDecompressedBatchBytes)
+            throws IOException {
+        PartitionLog log = new PartitionLog(topicPartition, dir, config, io, clock, retirer, maxDecompressedBatchBytes);
         try {
             log.load(recoveryPoint, checkpointedLogStartOffset, cleanShutdown);
         } catch (IOException | RuntimeException e) {
@@ -393,16 +412,12 @@ public final class PartitionLog implements Closeable {
                         + validation);
             }
             boolean compacted = config.compact() && !batch.isControl();
-            if (compacted && batch.compressionId() != 0) {
-                // The cleaner reads keys in place and cannot decompress yet; accepting a batch
-                // whose keys nobody checked would let a null key into a compacted log.
-                throw new InvalidRecordException(topicPartition + ": batch at byte " + (offset - start)
-                        + " is compressed (" + RecordBatchDescriptor.compressionName(batch.compressionId())
-                        + "); topics with " + TopicConfig.CLEANUP_POLICY + "=" + config.cleanupPolicy()
-                        + " accept only uncompressed batches (set compression.type=none on the producer)");
-            }
             if (batch.compressionId() == 0) {
-                validateRecords(offset - start, compacted);
+                validateRecords(batch, offset - start, compacted);
+            } else if (compacted) {
+                // The cleaner keeps the last record per key, so every key must be checked, as Kafka
+                // does; only compacted topics pay for decompression on append.
+                validateRecords(decompressed(offset - start), offset - start, true);
             }
             if (batch.producerId() >= 0 && !batch.isControl()) {
                 idempotent++;
@@ -412,14 +427,28 @@ public final class PartitionLog implements Closeable {
         return idempotent;
     }
 
-    /** Walks an uncompressed batch's records so no reader ever meets a malformed one later. */
-    private void validateRecords(int batchStart, boolean keysRequired) {
+    /** The uncompressed view of the (compressed) current batch; see {@link BatchDecompressor}. */
+    private RecordBatch decompressed(int batchStart) {
+        if (decompressor == null) {
+            decompressor = new BatchDecompressor(maxDecompressedBatchBytes);
+        }
         try {
-            cursor.reset(batch);
+            return decompressor.decompress(batch);
+        } catch (CorruptRecordException e) {
+            throw new InvalidRecordException(topicPartition + ": batch at byte " + batchStart + ": " + e.getMessage());
+        } catch (RecordTooLargeException e) {
+            throw new RecordTooLargeException(topicPartition + ": " + e.getMessage());
+        }
+    }
+
+    /** Walks an uncompressed batch's records so no reader ever meets a malformed one later. */
+    private void validateRecords(RecordBatch records, int batchStart, boolean keysRequired) {
+        try {
+            cursor.reset(records);
             int expectedDelta = 0;
             while (cursor.next()) {
                 if (keysRequired && cursor.keyLength() < 0) {
-                    throw new InvalidRecordException(topicPartition + ": record " + expectedDelta + " of the batch at"
+                    throw new KeylessRecordException(topicPartition + ": record " + expectedDelta + " of the batch at"
                             + " byte " + batchStart + " has no key; a compacted topic (" + TopicConfig.CLEANUP_POLICY
                             + "=" + config.cleanupPolicy() + ") keeps the last record per key, so every record"
                             + " needs one");
@@ -599,36 +628,55 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Swaps a cleaned segment in for {@code old} (same base offset), crash-safely. {@code cleaned}
-     * must be complete, fsynced and named {@code *.swap} ({@link SegmentFiles#SWAP_SUFFIX}); from
-     * then on a crash at any point is finished on open by {@link CleanerSwapRecovery}:
+     * Swaps a cleaned segment in for {@code olds}, adjacent segments oldest first (one, or several
+     * merged), crash-safely. {@code cleaned} has the first one's base offset and must be complete,
+     * fsynced and named {@code *.swap} ({@link SegmentFiles#SWAP_SUFFIX}); from then on a crash
+     * at any point is finished on open by {@link CleanerSwapRecovery}:
      * <ol>
-     *   <li>{@code old} is renamed to {@code *.deleted} (readers holding it keep reading);</li>
+     *   <li>every old segment is renamed to {@code *.deleted} (readers holding one keep reading);</li>
      *   <li>{@code cleaned} gets the live names, log file first;</li>
-     *   <li>the map entry is replaced: a reader sees either segment, both hold every surviving
-     *       record of the range at its original offset;</li>
-     *   <li>{@code old} is retired: closed and deleted after {@code file.delete.delay.ms}.</li>
+     *   <li>the map entry of the first base offset is replaced, then the others removed: a reader
+     *       finds every surviving record of the range at its original offset in either the old
+     *       segment or the cleaned one;</li>
+     *   <li>the old segments are retired: closed and deleted after {@code file.delete.delay.ms}.</li>
      * </ol>
-     * Returns false, changing nothing, when {@code old} is no longer in the log (retention or
-     * deletion took it while it was being cleaned) or the log is closed; the caller then deletes
+     * Returns false, changing nothing, when one of {@code olds} is no longer in the log (retention
+     * or deletion took it while it was being cleaned) or the log is closed; the caller then deletes
      * {@code cleaned}. Any thread except the writer; serialised with retention.
      *
      * @param beforeRename called after step 1, for crash tests
      */
-    public boolean replaceSegment(LogSegment old, LogSegment cleaned, Runnable beforeRename) throws IOException {
+    public boolean replaceSegments(List<LogSegment> olds, LogSegment cleaned, Runnable beforeRename)
+            throws IOException {
         synchronized (startOffsetLock) {
-            if (closed || segments.get(old.baseOffset()) != old || old == activeSegment
-                    || cleaned.baseOffset() != old.baseOffset()) {
+            if (closed || olds.isEmpty() || cleaned.baseOffset() != olds.get(0).baseOffset()) {
                 return false;
             }
-            old.markDeleted();
+            for (LogSegment old : olds) {
+                if (segments.get(old.baseOffset()) != old || old == activeSegment) {
+                    return false;
+                }
+            }
+            for (LogSegment old : olds) {
+                old.markDeleted();
+            }
             beforeRename.run();
             cleaned.renameSuffix(SegmentFiles.SWAP_SUFFIX, "", false);
             AtomicFiles.fsyncDirectory(dir);
-            segments.put(old.baseOffset(), cleaned);
-            retirer.retire(old, config.fileDeleteDelayMs());
+            segments.put(cleaned.baseOffset(), cleaned);
+            for (int i = 1; i < olds.size(); i++) {
+                segments.remove(olds.get(i).baseOffset(), olds.get(i));
+            }
+            for (LogSegment old : olds) {
+                retirer.retire(old, config.fileDeleteDelayMs());
+            }
             return true;
         }
+    }
+
+    /** {@link #replaceSegments} of one segment. */
+    public boolean replaceSegment(LogSegment old, LogSegment cleaned, Runnable beforeRename) throws IOException {
+        return replaceSegments(List.of(old), cleaned, beforeRename);
     }
 
     /**

@@ -30,7 +30,7 @@ class ConcurrentGroupsTest {
     void groupsProgressIndependentlyAcrossThreads() throws Exception {
         int threads = 8;
         int groupsPerThread = 25;
-        GroupConfig config = GroupConfig.defaults().withInitialRebalanceDelayMs(0).withSnapshotIntervalRecords(200);
+        GroupConfig config = GroupConfig.defaults().withInitialRebalanceDelayMs(0);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (LogEngine engine = LogEngine.open(EngineConfig.builder(dir).build());
              GroupCoordinator coordinator = GroupCoordinator.start(engine, config)) {

@@ -1,0 +1,13 @@
+package io.fjord.log;
+
+/**
+ * A record without a key was appended to a compacted topic ({@code cleanup.policy} contains
+ * {@code compact}), which keeps the last record per key and so needs one on every record. Kafka
+ * answers this with INVALID_RECORD rather than CORRUPT_MESSAGE: the batch is intact, its content
+ * is not allowed.
+ */
+public class KeylessRecordException extends InvalidRecordException {
+    public KeylessRecordException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,34 @@
+package io.fjord.log.record.compress;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import io.fjord.log.record.RecordBatchDescriptor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** zstd frames (RFC 8878) through zstd-jni, at level 3, Kafka's default {@code compression.zstd.level}. */
+final class ZstdCodec implements CompressionCodec {
+    static final int LEVEL = 3;
+
+    @Override
+    public int id() {
+        return RecordBatchDescriptor.COMPRESSION_ZSTD;
+    }
+
+    @Override
+    public String name() {
+        return "zstd";
+    }
+
+    @Override
+    public InputStream decompressing(InputStream compressed) throws IOException {
+        return new ZstdInputStream(compressed);
+    }
+
+    @Override
+    public OutputStream compressing(OutputStream out) throws IOException {
+        return new ZstdOutputStream(out, LEVEL);
+    }
+}
