@@ -6,6 +6,7 @@ import io.fjord.log.InvalidConfigException;
 import io.fjord.log.InvalidProducerEpochException;
 import io.fjord.log.InvalidRecordException;
 import io.fjord.log.InvalidTopicException;
+import io.fjord.log.KeylessRecordException;
 import io.fjord.log.LogStorageException;
 import io.fjord.log.OffsetOutOfRangeException;
 import io.fjord.log.OutOfOrderSequenceException;
@@ -27,6 +28,8 @@ public final class ErrorMapper {
             return Errors.OFFSET_OUT_OF_RANGE;
         } else if (error instanceof RecordTooLargeException) {
             return Errors.MESSAGE_TOO_LARGE;
+        } else if (error instanceof KeylessRecordException) {
+            return Errors.INVALID_RECORD; // Kafka: "Compacted topic cannot accept message without key"
         } else if (error instanceof InvalidRecordException) {
             return Errors.CORRUPT_MESSAGE;
         } else if (error instanceof InvalidTopicException) {

@@ -111,7 +111,8 @@ public final class Fjord {
     static RunningBroker startBroker(Map<String, String> properties, PrintStream out) {
         BrokerConfig config = BrokerConfig.fromProperties(properties);
         LogEngine engine = LogEngine.open(EngineConfig.builder(config.dataDir())
-                .topicDefaults(config.topicDefaults()).groupConfig(config.groupConfig()).build());
+                .topicDefaults(config.topicDefaults()).groupConfig(config.groupConfig())
+                .maxDecompressedBatchBytes(config.maxDecompressedBatchBytes()).build());
         try {
             Broker broker = Broker.start(engine, config);
             out.println("Fjord broker ready at " + broker.bootstrap() + " (data in " + config.dataDir().toAbsolutePath()

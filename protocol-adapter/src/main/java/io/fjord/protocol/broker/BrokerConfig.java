@@ -41,10 +41,12 @@ public final class BrokerConfig {
     private final int maxFetchWaitMs;
     private final TopicConfig topicDefaults;
     private final GroupConfig groupConfig;
+    private final int maxDecompressedBatchBytes;
     private final NetConfig.Builder net;
 
     private BrokerConfig(Builder b) {
         this.groupConfig = b.groupConfig;
+        this.maxDecompressedBatchBytes = b.maxDecompressedBatchBytes;
         this.host = b.host;
         this.port = b.port;
         this.advertisedHost = b.advertisedHost != null ? b.advertisedHost : b.host;
@@ -123,6 +125,14 @@ public final class BrokerConfig {
         return groupConfig;
     }
 
+    /**
+     * For the engine, as {@code EngineConfig.builder(...).maxDecompressedBatchBytes(...)}: how far a
+     * compacted topic's append may decompress one batch to check its keys.
+     */
+    public int maxDecompressedBatchBytes() {
+        return maxDecompressedBatchBytes;
+    }
+
     /** Network settings, with host and port filled in. */
     public NetConfig netConfig() {
         return net.host(host).port(port).build();
@@ -162,6 +172,8 @@ public final class BrokerConfig {
                 case "max.connections" -> builder.net.maxConnections(parseInt(key, value, 1, Integer.MAX_VALUE));
                 case "connections.max.idle.ms" -> builder.net.idleTimeoutMs(parseLong(key, value, 1, Long.MAX_VALUE));
                 case "num.network.threads" -> builder.net.selectorThreads(parseInt(key, value, 1, 64));
+                case "fjord.max.decompressed.batch.bytes" -> builder.maxDecompressedBatchBytes =
+                        parseInt(key, value, 1024, Integer.MAX_VALUE);
                 case "fjord.frame.pool.bytes" -> builder.net.framePoolBytes(parseLong(key, value, 0, Long.MAX_VALUE));
                 case "fjord.max.pooled.frame.bytes" -> builder.net.maxPooledFrameBytes(
                         parseInt(key, value, NetConfig.MIN_POOLED_FRAME_BYTES, 1 << 30));
@@ -276,6 +288,7 @@ public final class BrokerConfig {
         private int maxFetchWaitMs = DEFAULT_MAX_FETCH_WAIT_MS;
         private TopicConfig topicDefaults = TopicConfig.defaults();
         private GroupConfig groupConfig = GroupConfig.defaults();
+        private int maxDecompressedBatchBytes = io.fjord.log.EngineConfig.DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES;
         private final NetConfig.Builder net = NetConfig.builder();
 
         public Builder listener(String host, int port) {

@@ -152,6 +152,17 @@ class WireProtocolTest {
         }
     }
 
+    @Test
+    void aKeylessRecordOnACompactedTopicIsAnInvalidRecordAsInKafka() throws IOException {
+        engine.createTopic("compacted", 1, io.fjord.log.TopicConfig.of(java.util.Map.of("cleanup.policy", "compact")));
+        try (WireClient client = new WireClient(broker)) {
+            ProduceRequest keyless = produce((short) 1, batch("no key"));
+            keyless.topicData().get(0).setName("compacted");
+            assertEquals(Errors.INVALID_RECORD.code(), produceError(client, keyless));
+            assertEquals(0, engine.partition("compacted", 0).latestOffset());
+        }
+    }
+
     private static short produceError(WireClient client, ProduceRequest request) throws IOException {
         ProduceResponse response = (ProduceResponse) client.call(ApiKey.PRODUCE, PRODUCE_VERSION, request);
         return response.responses().get(0).partitionResponses().get(0).errorCode();
