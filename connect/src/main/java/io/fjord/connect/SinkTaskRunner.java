@@ -43,6 +43,8 @@ final class SinkTaskRunner extends TaskThread {
     private final Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
     private final Map<TopicPartition, Long> requestedSeeks = new HashMap<>();
     private boolean commitRequested;
+    /** Set once the final commit closed every partition: the revocation that closing the consumer fires is a no-op. */
+    private boolean partitionsClosed;
 
     SinkTaskRunner(TaskId id, SinkTask task, Map<String, String> taskConfig, List<String> topics,
                    Converters converters, Consumer<byte[], byte[]> consumer, PluginMetrics metrics,
@@ -93,6 +95,7 @@ final class SinkTaskRunner extends TaskThread {
             }
             Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
             commit(assigned);
+            partitionsClosed = true;
             task.close(assigned);
         } finally {
             try {
@@ -172,7 +175,7 @@ final class SinkTaskRunner extends TaskThread {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
+            if (partitions.isEmpty() || partitionsClosed) {
                 return;
             }
             commit(partitions);
