@@ -65,8 +65,8 @@ public final class FileSourceTask extends SourceTask {
             linePosition = ((Number) offset.get(OFFSET_POSITION)).longValue();
             lineNumber = ((Number) offset.get(OFFSET_LINE)).longValue();
             readPosition = linePosition;
-            LOG.log(System.Logger.Level.INFO, "Resuming {0} at byte {1} (after line {2})", file, linePosition,
-                    lineNumber);
+            LOG.log(System.Logger.Level.INFO, "Resuming " + file + " at byte " + linePosition + " (after line "
+                    + lineNumber + ")");
         }
     }
 
@@ -92,8 +92,8 @@ public final class FileSourceTask extends SourceTask {
     private boolean openIfPresent() throws IOException {
         if (channel != null) {
             if (channel.size() < readPosition) {
-                LOG.log(System.Logger.Level.WARNING, "{0} is now shorter ({1} bytes) than its stored position {2}: "
-                        + "it was replaced or truncated; reading it from the start", file, channel.size(), readPosition);
+                LOG.log(System.Logger.Level.WARNING, file + " is now shorter (" + channel.size() + " bytes) than its "
+                        + "stored position " + readPosition + ": it was replaced or truncated; reading it from the start");
                 channel.close();
                 channel = null;
                 readPosition = linePosition = lineNumber = 0;
