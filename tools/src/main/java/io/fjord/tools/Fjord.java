@@ -21,12 +21,11 @@ import java.util.concurrent.CountDownLatch;
  * The {@code fjord} command line. {@code fjord broker} starts a Kafka-protocol broker: data in
  * {@code ./data}, listening on {@code 127.0.0.1:9092}, topics auto-created, unless a properties
  * file (Kafka's config names) or flags say otherwise. SIGTERM and Ctrl-C shut it down cleanly.
- * {@code fjord connect} runs an embedded Connect worker ({@link ConnectCommand}).
+ * ({@code bin/fjord connect} runs another jar: {@code io.fjord.connect.ConnectMain}.)
  */
 public final class Fjord {
     static final String USAGE = """
             usage: fjord broker [options]
-                   fjord connect WORKER.properties CONNECTOR.properties...   (fjord connect alone explains)
               --config FILE            broker properties, Kafka's names (listeners, log.dirs, num.partitions, ...)
               --data-dir DIR           data directory (log.dirs), default ./data
               --listeners LISTENER     e.g. PLAINTEXT://127.0.0.1:9092 (the default)
@@ -44,10 +43,6 @@ public final class Fjord {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length > 0 && args[0].equals("connect")) {
-            // A class of its own: the broker path below must not load Kafka's client classes.
-            return ConnectCommand.run(args, out, err);
-        }
         if (args.length == 0 || !args[0].equals("broker")) {
             err.print(USAGE);
             return 2;

@@ -1,4 +1,4 @@
-package io.fjord.tools;
+package io.fjord.connect;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,14 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code fjord connect} refuses bad input at once with a message, before anything runs. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ConnectCommandTest {
+class ConnectMainTest {
     @TempDir
     Path dir;
 
     @Test
     void tooFewArgumentsPrintUsage() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(2, Fjord.run(new String[] {"connect", "worker.properties"}, System.out, print(err)));
+        assertEquals(2, ConnectMain.run(new String[] {"connect", "worker.properties"}, System.out, print(err)));
         assertTrue(text(err).contains("fjord connect WORKER.properties"), text(err));
     }
 
@@ -34,7 +34,7 @@ class ConnectCommandTest {
         Path connector = Files.writeString(dir.resolve("c.properties"),
                 "name=lines\nconnector.class=io.fjord.connect.file.FileSourceConnector\nfile=in.txt\ntopic=t\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Fjord.run(new String[] {"connect", worker.toString(), connector.toString()}, System.out, print(err));
+        int status = ConnectMain.run(new String[] {"connect", worker.toString(), connector.toString()}, System.out, print(err));
         assertEquals(1, status);
         assertTrue(text(err).contains("offset.flush.interval.ms"), text(err));
     }
@@ -42,7 +42,7 @@ class ConnectCommandTest {
     @Test
     void aMissingFileIsNamed() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Fjord.run(new String[] {"connect", dir.resolve("nope.properties").toString(), "c.properties"},
+        int status = ConnectMain.run(new String[] {"connect", dir.resolve("nope.properties").toString(), "c.properties"},
                 System.out, print(err));
         assertEquals(1, status);
         assertTrue(text(err).contains("nope.properties"), text(err));

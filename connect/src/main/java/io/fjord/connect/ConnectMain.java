@@ -1,8 +1,5 @@
-package io.fjord.tools;
+package io.fjord.connect;
 
-import io.fjord.connect.ConnectWorker;
-import io.fjord.connect.ConnectorConfig;
-import io.fjord.connect.WorkerConfig;
 import org.apache.kafka.common.KafkaException;
 
 import java.io.IOException;
@@ -21,10 +18,11 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code fjord connect worker.properties connector.properties...}: runs an embedded Connect
  * worker, as Kafka's {@code connect-standalone.sh} does, until SIGTERM or Ctrl-C; the shutdown
- * hook stops the tasks, which commit their offsets. Kept apart from {@link Fjord} so the broker's
- * start path never loads Kafka's client or Connect classes.
+ * hook stops the tasks, which commit their offsets. The main class of {@code connect/target/fjord-connect.jar},
+ * which {@code bin/fjord connect} runs: a jar of its own, so the broker's jar carries no Kafka client
+ * or Connect classes.
  */
-final class ConnectCommand {
+public final class ConnectMain {
     static final String USAGE = """
             usage: fjord connect WORKER.properties CONNECTOR.properties [CONNECTOR.properties ...]
               worker:     bootstrap.servers=HOST:PORT (a running broker) or fjord.data.dir=DIR (an engine
@@ -34,7 +32,17 @@ final class ConnectCommand {
               connector:  name, connector.class, tasks.max, topics (sinks), the connector's own keys
             """;
 
-    private ConnectCommand() {
+    private ConnectMain() {
+    }
+
+    public static void main(String[] args) {
+        String[] withCommand = new String[args.length + 1];
+        withCommand[0] = "connect";
+        System.arraycopy(args, 0, withCommand, 1, args.length);
+        int status = run(withCommand, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
