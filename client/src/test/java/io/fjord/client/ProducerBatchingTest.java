@@ -2,7 +2,6 @@ package io.fjord.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,65 +111,63 @@ class ProducerBatchingTest {
         @SuppressWarnings("unchecked")
         List<Future<RecordMetadata>>[] futures = new List[threads];
         int[][] partitionOf = new int[threads][recordsPerThread];
-        {
-            Producer<String, String> producer = producer(Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 2_048));
-            List<Thread> senders = new ArrayList<>();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                Random random = new Random(seeds.nextLong());
-                futures[t] = new ArrayList<>(recordsPerThread);
-                Thread sender = new Thread(() -> {
-                    for (int i = 0; i < recordsPerThread; i++) {
-                        int partition = random.nextInt(partitions);
-                        partitionOf[thread][i] = partition;
-                        String value = thread + ":" + i + ":" + "x".repeat(random.nextInt(200));
-                        futures[thread].add(producer.send(new ProducerRecord<>("t", partition, null, value),
-                                (metadata, error) -> {
-                                    if (error != null) {
-                                        failure.compareAndSet(null, error);
-                                    } else {
-                                        callbackOffsets.get(metadata.partition()).add(metadata.offset());
-                                    }
-                                }));
-                    }
-                }, "sender-" + t);
-                senders.add(sender);
-                sender.start();
-            }
-            for (Thread sender : senders) {
-                sender.join();
-            }
-            producer.flush();
-            assertNull(failure.get(), "seed " + seed);
-            long[] lastOffset = new long[partitions * threads];
-            java.util.Arrays.fill(lastOffset, -1);
-            for (int t = 0; t < threads; t++) {
+        Producer<String, String> producer = producer(Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 2_048));
+        List<Thread> senders = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Random random = new Random(seeds.nextLong());
+            futures[t] = new ArrayList<>(recordsPerThread);
+            Thread sender = new Thread(() -> {
                 for (int i = 0; i < recordsPerThread; i++) {
-                    Future<RecordMetadata> future = futures[t].get(i);
-                    assertTrue(future.isDone(), "flush returned before send " + t + ":" + i + ", seed " + seed);
-                    RecordMetadata metadata = future.get();
-                    int partition = partitionOf[t][i];
-                    assertEquals(partition, metadata.partition());
-                    int slot = partition * threads + t;
-                    assertTrue(metadata.offset() > lastOffset[slot],
-                            "thread " + t + " send " + i + " went before an earlier send, seed " + seed);
-                    lastOffset[slot] = metadata.offset();
-                    assertEquals(t + ":" + i, valueAt(partition, metadata.offset()).substring(0,
-                            (t + ":" + i).length()), "seed " + seed);
+                    int partition = random.nextInt(partitions);
+                    partitionOf[thread][i] = partition;
+                    String value = thread + ":" + i + ":" + "x".repeat(random.nextInt(200));
+                    futures[thread].add(producer.send(new ProducerRecord<>("t", partition, null, value),
+                            (metadata, error) -> {
+                                if (error != null) {
+                                    failure.compareAndSet(null, error);
+                                } else {
+                                    callbackOffsets.get(metadata.partition()).add(metadata.offset());
+                                }
+                            }));
                 }
-            }
-            long total = 0;
-            for (int p = 0; p < partitions; p++) {
-                List<Long> offsets = callbackOffsets.get(p);
-                for (int i = 0; i < offsets.size(); i++) {
-                    assertEquals(i, offsets.get(i), "callbacks of partition " + p + " out of offset order, seed " + seed);
-                }
-                assertEquals(engine.partition("t", p).latestOffset(), offsets.size());
-                total += offsets.size();
-            }
-            assertEquals((long) threads * recordsPerThread, total);
+            }, "sender-" + t);
+            senders.add(sender);
+            sender.start();
         }
+        for (Thread sender : senders) {
+            sender.join();
+        }
+        producer.flush();
+        assertNull(failure.get(), "seed " + seed);
+        long[] lastOffset = new long[partitions * threads];
+        java.util.Arrays.fill(lastOffset, -1);
+        for (int t = 0; t < threads; t++) {
+            for (int i = 0; i < recordsPerThread; i++) {
+                Future<RecordMetadata> future = futures[t].get(i);
+                assertTrue(future.isDone(), "flush returned before send " + t + ":" + i + ", seed " + seed);
+                RecordMetadata metadata = future.get();
+                int partition = partitionOf[t][i];
+                assertEquals(partition, metadata.partition());
+                int slot = partition * threads + t;
+                assertTrue(metadata.offset() > lastOffset[slot],
+                        "thread " + t + " send " + i + " went before an earlier send, seed " + seed);
+                lastOffset[slot] = metadata.offset();
+                assertEquals(t + ":" + i, valueAt(partition, metadata.offset()).substring(0,
+                        (t + ":" + i).length()), "seed " + seed);
+            }
+        }
+        long total = 0;
+        for (int p = 0; p < partitions; p++) {
+            List<Long> offsets = callbackOffsets.get(p);
+            for (int i = 0; i < offsets.size(); i++) {
+                assertEquals(i, offsets.get(i), "callbacks of partition " + p + " out of offset order, seed " + seed);
+            }
+            assertEquals(engine.partition("t", p).latestOffset(), offsets.size());
+            total += offsets.size();
+        }
+        assertEquals((long) threads * recordsPerThread, total);
     }
 
     private String valueAt(int partition, long offset) {
@@ -185,79 +182,73 @@ class ProducerBatchingTest {
     void flushSendsOpenBatchesAndRecordsShareBatches() throws Exception {
         engine.createTopic("t", 1);
         int records = 100;
-        {
-            Producer<String, String> producer = producer(Map.of());
-            closeGate(producer);
-            List<Future<RecordMetadata>> futures = new ArrayList<>();
-            for (int i = 0; i < records; i++) {
-                futures.add(producer.send(new ProducerRecord<>("t", "v" + i)));
-            }
-            // The first went alone; the rest wait in one open batch behind the gate.
-            CompletableFuture<Void> flushed = CompletableFuture.runAsync(producer::flush);
-            assertTrue(!flushed.isDone());
-            gateRelease.countDown();
-            flushed.get(30, TimeUnit.SECONDS);
-            for (int i = 0; i < records; i++) {
-                assertTrue(futures.get(i).isDone());
-                assertEquals(i, futures.get(i).get().offset());
-            }
-            // Two batches (1 + 99 records), not 100: far below one batch header per record.
-            long bytes = engine.partition("t", 0).sizeBytes();
-            assertTrue(bytes < 3L * RecordBatchDescriptor.HEADER_SIZE + records * 20L, "log holds " + bytes + " bytes");
+        Producer<String, String> producer = producer(Map.of());
+        closeGate(producer);
+        List<Future<RecordMetadata>> futures = new ArrayList<>();
+        for (int i = 0; i < records; i++) {
+            futures.add(producer.send(new ProducerRecord<>("t", "v" + i)));
         }
+        // The first went alone; the rest wait in one open batch behind the gate.
+        CompletableFuture<Void> flushed = CompletableFuture.runAsync(producer::flush);
+        assertTrue(!flushed.isDone());
+        gateRelease.countDown();
+        flushed.get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < records; i++) {
+            assertTrue(futures.get(i).isDone());
+            assertEquals(i, futures.get(i).get().offset());
+        }
+        // Two batches (1 + 99 records), not 100: far below one batch header per record.
+        long bytes = engine.partition("t", 0).sizeBytes();
+        assertTrue(bytes < 3L * RecordBatchDescriptor.HEADER_SIZE + records * 20L, "log holds " + bytes + " bytes");
     }
 
     @Test
     void oversizedRecordFailsAloneWhileItsNeighboursAndOtherPartitionsSucceed() throws Exception {
         engine.createTopic("small", 2, TopicConfig.of(Map.of(TopicConfig.MAX_MESSAGE_BYTES, "1024")));
-        {
-            Producer<String, String> producer = producer(Map.of());
-            closeGate(producer);
-            List<Future<RecordMetadata>> ok = new ArrayList<>();
-            ok.add(producer.send(new ProducerRecord<>("small", 0, null, "first"))); // goes alone, at once
-            // Each fits max.message.bytes alone; batched together they would not.
-            for (int i = 0; i < 6; i++) {
-                ok.add(producer.send(new ProducerRecord<>("small", 0, null, "y".repeat(600))));
-            }
-            Future<RecordMetadata> tooLarge = producer.send(new ProducerRecord<>("small", 0, null, "z".repeat(2_000)));
-            ok.add(producer.send(new ProducerRecord<>("small", 0, null, "after")));
-            Future<RecordMetadata> other = producer.send(new ProducerRecord<>("small", 1, null, "other"));
-            gateRelease.countDown();
-            producer.flush();
-            ExecutionException e = assertThrows(ExecutionException.class, tooLarge::get);
-            assertInstanceOf(RecordTooLargeException.class, e.getCause());
-            for (int i = 0; i < ok.size(); i++) {
-                assertEquals(i, ok.get(i).get().offset());
-            }
-            assertEquals(0, other.get().offset());
+        Producer<String, String> producer = producer(Map.of());
+        closeGate(producer);
+        List<Future<RecordMetadata>> ok = new ArrayList<>();
+        ok.add(producer.send(new ProducerRecord<>("small", 0, null, "first"))); // goes alone, at once
+        // Each fits max.message.bytes alone; batched together they would not.
+        for (int i = 0; i < 6; i++) {
+            ok.add(producer.send(new ProducerRecord<>("small", 0, null, "y".repeat(600))));
         }
+        Future<RecordMetadata> tooLarge = producer.send(new ProducerRecord<>("small", 0, null, "z".repeat(2_000)));
+        ok.add(producer.send(new ProducerRecord<>("small", 0, null, "after")));
+        Future<RecordMetadata> other = producer.send(new ProducerRecord<>("small", 1, null, "other"));
+        gateRelease.countDown();
+        producer.flush();
+        ExecutionException e = assertThrows(ExecutionException.class, tooLarge::get);
+        assertInstanceOf(RecordTooLargeException.class, e.getCause());
+        for (int i = 0; i < ok.size(); i++) {
+            assertEquals(i, ok.get(i).get().offset());
+        }
+        assertEquals(0, other.get().offset());
     }
 
     @Test
     void deletedTopicFailsItsBatchWithTheMappedErrorWhileOtherTopicsContinue() throws Exception {
         engine.createTopic("doomed", 1);
         engine.createTopic("kept", 1);
-        {
-            Producer<String, String> producer = producer(Map.of(ClientConfig.AUTO_CREATE_TOPICS, false));
-            closeGate(producer);
-            Future<RecordMetadata> first = producer.send(new ProducerRecord<>("doomed", "first"));
-            List<Future<RecordMetadata>> doomed = new ArrayList<>();
-            List<Future<RecordMetadata>> kept = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                doomed.add(producer.send(new ProducerRecord<>("doomed", "d" + i)));
-                kept.add(producer.send(new ProducerRecord<>("kept", "k" + i)));
-            }
-            engine.deleteTopic("doomed");
-            gateRelease.countDown();
-            producer.flush();
-            assertEquals(0, first.get().offset());
-            for (Future<RecordMetadata> f : doomed) {
-                ExecutionException e = assertThrows(ExecutionException.class, f::get);
-                assertInstanceOf(UnknownTopicOrPartitionException.class, e.getCause());
-            }
-            for (int i = 0; i < kept.size(); i++) {
-                assertEquals(i, kept.get(i).get().offset());
-            }
+        Producer<String, String> producer = producer(Map.of(ClientConfig.AUTO_CREATE_TOPICS, false));
+        closeGate(producer);
+        Future<RecordMetadata> first = producer.send(new ProducerRecord<>("doomed", "first"));
+        List<Future<RecordMetadata>> doomed = new ArrayList<>();
+        List<Future<RecordMetadata>> kept = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            doomed.add(producer.send(new ProducerRecord<>("doomed", "d" + i)));
+            kept.add(producer.send(new ProducerRecord<>("kept", "k" + i)));
+        }
+        engine.deleteTopic("doomed");
+        gateRelease.countDown();
+        producer.flush();
+        assertEquals(0, first.get().offset());
+        for (Future<RecordMetadata> f : doomed) {
+            ExecutionException e = assertThrows(ExecutionException.class, f::get);
+            assertInstanceOf(UnknownTopicOrPartitionException.class, e.getCause());
+        }
+        for (int i = 0; i < kept.size(); i++) {
+            assertEquals(i, kept.get(i).get().offset());
         }
     }
 
@@ -298,29 +289,27 @@ class ProducerBatchingTest {
     @Test
     void fullBufferMemoryBlocksTheSenderUntilCompletionsFreeIt() throws Exception {
         engine.createTopic("t", 1);
-        {
-            Producer<String, String> producer = producer(Map.of(
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 4_096, ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
-            closeGate(producer);
-            CompletableFuture<List<Future<RecordMetadata>>> sending = new CompletableFuture<>();
-            Thread sender = new Thread(() -> {
-                List<Future<RecordMetadata>> sent = new ArrayList<>();
-                for (int i = 0; i < 20; i++) { // 20 x ~540 bytes: more than 4 KiB
-                    sent.add(producer.send(new ProducerRecord<>("t", "x".repeat(500))));
-                }
-                sending.complete(sent);
-            }, "blocked-sender");
-            sender.start();
-            while (sender.getState() != Thread.State.TIMED_WAITING && !sending.isDone()) {
-                Thread.onSpinWait(); // until the sender parks in send(), waiting for memory
+        Producer<String, String> producer = producer(Map.of(
+            ProducerConfig.BUFFER_MEMORY_CONFIG, 4_096, ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
+        closeGate(producer);
+        CompletableFuture<List<Future<RecordMetadata>>> sending = new CompletableFuture<>();
+        Thread sender = new Thread(() -> {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) { // 20 x ~540 bytes: more than 4 KiB
+                sent.add(producer.send(new ProducerRecord<>("t", "x".repeat(500))));
             }
-            assertTrue(!sending.isDone(), "20 records fit 4 KiB of buffer.memory");
-            gateRelease.countDown();
-            List<Future<RecordMetadata>> sent = sending.get(30, TimeUnit.SECONDS);
-            producer.flush();
-            for (int i = 0; i < sent.size(); i++) {
-                assertEquals(i, sent.get(i).get().offset());
-            }
+            sending.complete(sent);
+        }, "blocked-sender");
+        sender.start();
+        while (sender.getState() != Thread.State.TIMED_WAITING && !sending.isDone()) {
+            Thread.onSpinWait(); // until the sender parks in send(), waiting for memory
+        }
+        assertTrue(!sending.isDone(), "20 records fit 4 KiB of buffer.memory");
+        gateRelease.countDown();
+        List<Future<RecordMetadata>> sent = sending.get(30, TimeUnit.SECONDS);
+        producer.flush();
+        for (int i = 0; i < sent.size(); i++) {
+            assertEquals(i, sent.get(i).get().offset());
         }
     }
 
