@@ -239,6 +239,9 @@ class ProducerBatchingTest {
             doomed.add(producer.send(new ProducerRecord<>("doomed", "d" + i)));
             kept.add(producer.send(new ProducerRecord<>("kept", "k" + i)));
         }
+        while (engine.partition("doomed", 0).latestOffset() < 1) {
+            Thread.onSpinWait(); // "first" went alone: let it land before the topic goes
+        }
         engine.deleteTopic("doomed");
         gateRelease.countDown();
         producer.flush();
