@@ -118,12 +118,19 @@ final class FjordProducer<K, V> implements Producer<K, V> {
             tp = new TopicPartition(topic, partition);
             timestampMs = record.timestamp() == null ? System.currentTimeMillis() : record.timestamp();
             headers = toEngineHeaders(kafkaHeaders);
-            recordBytes = PendingBatch.recordSizeUpperBound(key, value, headers);
-            if (recordBytes > inFlight.maxBytes()) {
-                throw new RecordTooLargeException("The message is " + recordBytes + " bytes when serialized which is"
+            long sizeBytes = PendingBatch.recordSizeUpperBound(key, value, headers);
+            if (sizeBytes > inFlight.maxBytes()) {
+                throw new RecordTooLargeException("The message is " + sizeBytes + " bytes when serialized which is"
                         + " larger than the total memory buffer you have configured with the "
                         + ProducerConfig.BUFFER_MEMORY_CONFIG + " configuration.");
             }
+            if (sizeBytes > PendingBatch.MAX_RECORD_BYTES) {
+                // Checked here so that adding the record to a batch cannot fail later, under the
+                // partition's lock or after its append slot was taken.
+                throw new RecordTooLargeException("The message is " + sizeBytes + " bytes when serialized, more"
+                        + " than a record batch can hold (" + PendingBatch.MAX_RECORD_BYTES + ")");
+            }
+            recordBytes = (int) sizeBytes;
         } catch (RuntimeException e) {
             // Kafka hands API errors (serialization, unknown topic, bad partition) to the callback
             // and the future too; it throws only for a closed producer.

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.fjord.log.LogEngine;
 import io.fjord.log.TopicConfig;
+import io.fjord.log.record.RecordBatchBuilder;
 import io.fjord.log.record.RecordHeader;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -98,9 +99,10 @@ final class PartitionAccumulator {
     private int limitBytes() {
         try {
             TopicConfig config = engine.effectiveTopicConfig(topicPartition.topic());
-            return Math.min(batchSizeBytes, Math.min(config.maxMessageBytes(), config.segmentBytes()));
+            return Math.min(Math.min(batchSizeBytes, RecordBatchBuilder.MAX_BATCH_BYTES),
+                    Math.min(config.maxMessageBytes(), config.segmentBytes()));
         } catch (RuntimeException topicGone) {
-            return batchSizeBytes; // the append will fail and report why
+            return Math.min(batchSizeBytes, RecordBatchBuilder.MAX_BATCH_BYTES); // the append will fail and say why
         }
     }
 

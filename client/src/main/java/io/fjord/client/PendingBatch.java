@@ -20,6 +20,8 @@ import org.apache.kafka.common.TopicPartition;
  * hands it to the engine and, after the append, by the producer's callback thread.
  */
 final class PendingBatch {
+    /** The largest record a batch can hold: one whose upper bound passes this cannot fail to encode. */
+    static final int MAX_RECORD_BYTES = RecordBatchBuilder.MAX_BATCH_BYTES - RecordBatchDescriptor.HEADER_SIZE;
     /** Records a batch tracks before its arrays first grow; a batch of one never grows them. */
     private static final int INITIAL_RECORD_SLOTS = 8;
     /**
@@ -74,13 +76,13 @@ final class PendingBatch {
      * An upper bound on the encoded size of a record in a batch (its share of the batch, without
      * the batch header): what {@code buffer.memory} and {@code batch.size} are charged.
      */
-    static int recordSizeUpperBound(byte[] key, byte[] value, RecordHeader[] headers) {
+    static long recordSizeUpperBound(byte[] key, byte[] value, RecordHeader[] headers) {
         long bytes = RECORD_OVERHEAD_MAX_BYTES + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
         for (RecordHeader h : headers) {
             // UTF-8 needs at most 3 bytes per UTF-16 char (a surrogate pair: 4 bytes for 2 chars).
             bytes += HEADER_OVERHEAD_MAX_BYTES + 3L * h.key().length() + (h.value() == null ? 0 : h.value().length);
         }
-        return (int) Math.min(bytes, RecordBatchBuilder.MAX_BATCH_BYTES - RecordBatchDescriptor.HEADER_SIZE);
+        return bytes;
     }
 
     /** Whether a record of at most {@code recordBytes} still fits under {@code limitBytes}; an empty batch takes any. */
