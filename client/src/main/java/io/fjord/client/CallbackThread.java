@@ -2,6 +2,7 @@ package io.fjord.client;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -24,8 +25,17 @@ final class CallbackThread {
         });
     }
 
+    /**
+     * Queues {@code task}; after {@link #shutdown} (a {@code close} that gave up waiting) runs it
+     * on the caller instead, so a late completion still completes its futures and frees its
+     * buffer memory rather than being dropped.
+     */
     void execute(Runnable task) {
-        executor.execute(task);
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException afterShutdown) {
+            task.run();
+        }
     }
 
     boolean isCurrentThread() {

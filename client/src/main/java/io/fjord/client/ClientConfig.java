@@ -68,6 +68,30 @@ final class ClientConfig {
         }
     }
 
+    long longValue(String name, long defaultValue) {
+        Object v = values.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        try {
+            return Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, v, "not a long");
+        }
+    }
+
+    /** An int or long setting that must be at least {@code min}. */
+    long atLeast(String name, long defaultValue, long min) {
+        long value = longValue(name, defaultValue);
+        if (value < min) {
+            throw new ConfigException(name, value, "must be at least " + min);
+        }
+        return value;
+    }
+
     boolean bool(String name, boolean defaultValue) {
         Object v = values.get(name);
         if (v == null) {

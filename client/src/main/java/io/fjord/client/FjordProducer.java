@@ -1,20 +1,19 @@
 package io.fjord.client;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fjord.log.LogEngine;
-import io.fjord.log.Partition;
-import io.fjord.log.record.RecordBatchBuilder;
-import io.fjord.log.record.RecordBatchDescriptor;
 import io.fjord.log.record.RecordHeader;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,6 +25,7 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -35,28 +35,38 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * Kafka's {@link Producer} over a {@link LogEngine}, in process. {@code send} serializes and
- * partitions on the caller's thread (as KafkaProducer does), queues one record batch on the
- * partition's engine writer and returns; the engine acknowledges on its writer thread, which
- * hands the completion to this producer's {@link CallbackThread} where the user callback runs
- * and then the future completes.
+ * partitions on the caller's thread (as KafkaProducer does) and hands the record to its
+ * partition's {@link PartitionAccumulator}: straight to the engine writer if that partition has no
+ * append in flight, else into a batch that goes when the in-flight append completes. The engine
+ * acknowledges on its writer thread, which hands the completion to this producer's
+ * {@link CallbackThread} where the user callbacks run and then the futures complete.
  *
  * <p>Every send is acknowledged once the engine has written it (the engine's durability setting
- * decides fsync), so {@code acks}, {@code linger.ms}, {@code batch.size}, retries and compression
- * have nothing to tune and are ignored.
+ * decides fsync), so {@code acks}, retries and compression have nothing to tune and are ignored.
+ * {@code batch.size} caps a batch; {@code linger.ms} is ignored: batches form only while an append
+ * is in flight, never by waiting. {@code buffer.memory} caps the bytes of records accumulated and
+ * in flight; a send waits up to {@code max.block.ms} for room.
  *
  * <p>Thread-safe, like KafkaProducer: share one between threads.
  */
 final class FjordProducer<K, V> implements Producer<K, V> {
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger(1);
     private static final RecordHeader[] NO_HEADERS = new RecordHeader[0];
+    /** Kafka's defaults. */
+    static final int DEFAULT_BATCH_SIZE_BYTES = 16_384;
+    static final long DEFAULT_BUFFER_MEMORY_BYTES = 32L * 1024 * 1024;
+    static final long DEFAULT_MAX_BLOCK_MS = 60_000;
 
     private final LogEngine engine;
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
     private final TopicResolver topics;
     private final RecordPartitioner partitioner = new RecordPartitioner();
-    private final InFlightSends inFlight = new InFlightSends();
+    private final InFlightSends inFlight;
     private final CallbackThread callbacks;
+    private final int batchSizeBytes;
+    private final long maxBlockMs;
+    private final ConcurrentMap<TopicPartition, PartitionAccumulator> accumulators = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     FjordProducer(LogEngine engine, ClientConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
@@ -66,6 +76,11 @@ final class FjordProducer<K, V> implements Producer<K, V> {
         this.topics = new TopicResolver(engine,
                 config.bool(ClientConfig.AUTO_CREATE_TOPICS, ClientConfig.DEFAULT_AUTO_CREATE_TOPICS),
                 config.integer(ClientConfig.AUTO_CREATE_PARTITIONS, ClientConfig.DEFAULT_AUTO_CREATE_PARTITIONS));
+        this.batchSizeBytes = (int) Math.min(Integer.MAX_VALUE,
+                config.atLeast(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE_BYTES, 0));
+        this.inFlight = new InFlightSends(
+                config.atLeast(ProducerConfig.BUFFER_MEMORY_CONFIG, DEFAULT_BUFFER_MEMORY_BYTES, 0));
+        this.maxBlockMs = config.atLeast(ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_MAX_BLOCK_MS, 0);
         String clientId = config.string(ProducerConfig.CLIENT_ID_CONFIG, "");
         if (clientId.isEmpty()) {
             clientId = "fjord-producer-" + CLIENT_IDS.getAndIncrement();
@@ -88,57 +103,75 @@ final class FjordProducer<K, V> implements Producer<K, V> {
         TopicPartition tp = new TopicPartition(topic, record.partition() == null ? -1 : record.partition());
         byte[] key;
         byte[] value;
-        int partition;
         long timestampMs;
-        ByteBuffer batch;
+        RecordHeader[] headers;
+        int recordBytes;
         try {
-            Headers headers = record.headers();
-            if (headers instanceof RecordHeaders rh) {
+            Headers kafkaHeaders = record.headers();
+            if (kafkaHeaders instanceof RecordHeaders rh) {
                 rh.setReadOnly(); // as KafkaProducer: headers are frozen once sent
             }
-            key = keySerializer.serialize(topic, headers, record.key());
-            value = valueSerializer.serialize(topic, headers, record.value());
+            key = keySerializer.serialize(topic, kafkaHeaders, record.key());
+            value = valueSerializer.serialize(topic, kafkaHeaders, record.value());
             int partitions = topics.partitionCount(topic);
-            partition = partitioner.partition(topic, record.partition(), key, partitions);
+            int partition = partitioner.partition(topic, record.partition(), key, partitions);
             tp = new TopicPartition(topic, partition);
             timestampMs = record.timestamp() == null ? System.currentTimeMillis() : record.timestamp();
-            batch = buildBatch(timestampMs, key, value, headers);
+            headers = toEngineHeaders(kafkaHeaders);
+            long sizeBytes = PendingBatch.recordSizeUpperBound(key, value, headers);
+            if (sizeBytes > inFlight.maxBytes()) {
+                throw new RecordTooLargeException("The message is " + sizeBytes + " bytes when serialized which is"
+                        + " larger than the total memory buffer you have configured with the "
+                        + ProducerConfig.BUFFER_MEMORY_CONFIG + " configuration.");
+            }
+            if (sizeBytes > PendingBatch.MAX_RECORD_BYTES) {
+                // Checked here so that adding the record to a batch cannot fail later, under the
+                // partition's lock or after its append slot was taken.
+                throw new RecordTooLargeException("The message is " + sizeBytes + " bytes when serialized, more"
+                        + " than a record batch can hold (" + PendingBatch.MAX_RECORD_BYTES + ")");
+            }
+            recordBytes = (int) sizeBytes;
         } catch (RuntimeException e) {
             // Kafka hands API errors (serialization, unknown topic, bad partition) to the callback
             // and the future too; it throws only for a closed producer.
             failNow(future, callback, tp, EngineErrors.toKafka(e));
             return future;
         }
-        TopicPartition sentTo = tp;
-        int keySize = key == null ? -1 : key.length;
-        int valueSize = value == null ? -1 : value.length;
-        inFlight.started();
-        try {
-            Partition target = engine.partition(topic, partition);
-            target.appendBatchAsync(batch, (baseOffset, lastOffset, error) -> callbacks.execute(() -> {
-                RecordMetadata metadata = new RecordMetadata(sentTo, error == null ? baseOffset : -1, 0,
-                        timestampMs, keySize, valueSize);
-                complete(future, callback, metadata, error == null ? null : EngineErrors.toKafka(error));
-            }));
-        } catch (RuntimeException e) {
-            RecordMetadata metadata = new RecordMetadata(sentTo, -1, 0, -1, -1, -1);
-            callbacks.execute(() -> complete(future, callback, metadata, EngineErrors.toKafka(e)));
+        if (!reserve(recordBytes)) {
+            failNow(future, callback, tp, new BufferExhaustedException("Failed to allocate " + recordBytes
+                    + " bytes within the configured max blocking time " + maxBlockMs + " ms. Total memory: "
+                    + inFlight.maxBytes() + " bytes (" + ProducerConfig.BUFFER_MEMORY_CONFIG + ")."));
+            return future;
         }
+        inFlight.started();
+        accumulator(tp).append(timestampMs, key, value, headers, recordBytes, future, callback);
         return future;
     }
 
-    /**
-     * One batch per record, in a builder of its own: the engine reads the buffer on its writer
-     * thread after we return, so it cannot come from a reused (thread-local) builder.
-     */
-    private static ByteBuffer buildBatch(long timestampMs, byte[] key, byte[] value, Headers headers) {
-        RecordHeader[] engineHeaders = toEngineHeaders(headers);
-        int estimate = RecordBatchDescriptor.HEADER_SIZE + 32 + (key == null ? 0 : key.length)
-                + (value == null ? 0 : value.length) + 16 * engineHeaders.length;
-        for (RecordHeader h : engineHeaders) {
-            estimate += h.key().length() * 3 + (h.value() == null ? 0 : h.value().length);
+    /** Takes {@code recordBytes} of buffer.memory, waiting up to max.block.ms; false if it timed out. */
+    private boolean reserve(int recordBytes) {
+        if (inFlight.tryReserve(recordBytes)) {
+            return true;
         }
-        return new RecordBatchBuilder(estimate).append(timestampMs, key, value, engineHeaders).build();
+        if (callbacks.isCurrentThread()) {
+            // Only this thread's completions free memory: waiting here would wait for itself.
+            return false;
+        }
+        try {
+            return inFlight.reserve(recordBytes, maxBlockMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.common.errors.InterruptException(e);
+        }
+    }
+
+    private PartitionAccumulator accumulator(TopicPartition tp) {
+        PartitionAccumulator accumulator = accumulators.get(tp);
+        if (accumulator == null) {
+            accumulator = accumulators.computeIfAbsent(tp,
+                    p -> new PartitionAccumulator(engine, p, batchSizeBytes, callbacks, inFlight));
+        }
+        return accumulator;
     }
 
     private static RecordHeader[] toEngineHeaders(Headers headers) {
@@ -153,35 +186,21 @@ final class FjordProducer<K, V> implements Producer<K, V> {
         return result;
     }
 
-    /** Runs the callback then completes the future, on the callback thread; counts the send done. */
-    private void complete(CompletableFuture<RecordMetadata> future, Callback callback, RecordMetadata metadata,
-                          RuntimeException error) {
-        try {
-            if (callback != null) {
-                callback.onCompletion(metadata, error);
-            }
-        } catch (RuntimeException userBug) {
-            // Kafka logs and swallows callback exceptions; the producer must keep going.
-            System.getLogger(FjordProducer.class.getName()).log(System.Logger.Level.ERROR,
-                    "Error executing user-provided callback on message for topic-partition "
-                            + metadata.topic() + "-" + metadata.partition(), userBug);
-        } finally {
-            if (error == null) {
-                future.complete(metadata);
-            } else {
-                future.completeExceptionally(error);
-            }
-            inFlight.completed();
-        }
-    }
-
+    /** Fails a send that never reached an accumulator, on the callback thread like any other completion. */
     private void failNow(CompletableFuture<RecordMetadata> future, Callback callback, TopicPartition tp,
                          RuntimeException error) {
         inFlight.started();
         RecordMetadata metadata = new RecordMetadata(tp, -1, 0, -1, -1, -1);
-        callbacks.execute(() -> complete(future, callback, metadata, error));
+        callbacks.execute(() -> {
+            SendCompletion.complete(future, callback, metadata, error);
+            inFlight.completed(1, 0);
+        });
     }
 
+    /**
+     * Waits for every send so far. Nothing lingers (batches go to the engine as soon as the
+     * partition's previous append completes), so there are no open batches to push out first.
+     */
     @Override
     public void flush() {
         if (callbacks.isCurrentThread()) {
@@ -219,8 +238,12 @@ final class FjordProducer<K, V> implements Producer<K, V> {
         closed = true; // new sends fail from here on; those already queued still complete
         long timeoutMs = Math.max(0, Math.min(timeout.toMillis(), Long.MAX_VALUE / 1_000_000L));
         try {
-            if (!callbacks.isCurrentThread()) {
-                inFlight.awaitEmpty(timeoutMs);
+            boolean drained = !callbacks.isCurrentThread() && inFlight.awaitEmpty(timeoutMs);
+            if (!drained) {
+                // As Kafka's forced close: batches not yet sent fail; an append in flight completes.
+                for (PartitionAccumulator accumulator : accumulators.values()) {
+                    accumulator.abortUnsent("Producer is closed forcefully.");
+                }
             }
             callbacks.shutdown(timeoutMs);
         } catch (InterruptedException e) {

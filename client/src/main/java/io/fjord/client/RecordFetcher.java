@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 
 import io.fjord.log.LogEngine;
-import io.fjord.log.LogReader;
 import io.fjord.log.record.RecordCursor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -15,7 +14,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads records of one partition from its position through the engine's {@link LogReader} and
+ * Reads records of one partition from its position through a {@link FetchedLogReader} and
  * turns each into a {@link ConsumerRecord}: this is where the engine's zero-allocation cursor
  * meets Kafka's object-per-record API, so copying happens here and only here.
  *
@@ -40,7 +39,7 @@ final class RecordFetcher<K, V> {
      */
     List<ConsumerRecord<K, V>> fetch(TopicPartition tp, PartitionState state, int max) {
         if (state.reader == null) {
-            state.reader = engine.partition(tp.topic(), tp.partition()).reader(state.position);
+            state.reader = new FetchedLogReader(engine.partition(tp.topic(), tp.partition()), state.position);
         } else if (state.reader.position() != state.position) {
             state.reader.seek(state.position); // seek() or a reset moved the position
         }
