@@ -38,6 +38,12 @@ public final class EngineConfig {
     public static final long DEFAULT_CLEANER_DEDUPE_BUFFER_BYTES = 32L * 1024 * 1024;
     /** Read plus write buffer of each cleaner thread; a larger batch grows it up to max.message.bytes. */
     public static final int DEFAULT_CLEANER_IO_BUFFER_BYTES = 1024 * 1024;
+    /**
+     * Cap on the cleaner's reads plus writes, in bytes per second across all cleaner threads
+     * (Kafka's {@code log.cleaner.io.max.bytes.per.second}); Long.MAX_VALUE, the default, is no cap,
+     * as in Kafka. Set it where compaction shares a disk with latency-sensitive traffic.
+     */
+    public static final long DEFAULT_CLEANER_IO_MAX_BYTES_PER_SECOND = Long.MAX_VALUE;
     /** How often the cleaner looks for a log to clean (Kafka's {@code log.cleaner.backoff.ms}). */
     public static final long DEFAULT_CLEANER_CHECK_INTERVAL_MS = 15_000;
     /**
@@ -60,6 +66,7 @@ public final class EngineConfig {
     private final long cleanerDedupeBufferBytes;
     private final int cleanerIoBufferBytes;
     private final long cleanerCheckIntervalMs;
+    private final long cleanerIoMaxBytesPerSecond;
     private final int maxDecompressedBatchBytes;
     private final TopicConfig topicDefaults;
     private final FileIo fileIo;
@@ -79,6 +86,7 @@ public final class EngineConfig {
         this.cleanerDedupeBufferBytes = builder.cleanerDedupeBufferBytes;
         this.cleanerIoBufferBytes = builder.cleanerIoBufferBytes;
         this.cleanerCheckIntervalMs = builder.cleanerCheckIntervalMs;
+        this.cleanerIoMaxBytesPerSecond = builder.cleanerIoMaxBytesPerSecond;
         this.maxDecompressedBatchBytes = builder.maxDecompressedBatchBytes;
         this.topicDefaults = builder.topicDefaults;
         this.fileIo = builder.fileIo;
@@ -138,6 +146,11 @@ public final class EngineConfig {
         return cleanerCheckIntervalMs;
     }
 
+    /** See {@link #DEFAULT_CLEANER_IO_MAX_BYTES_PER_SECOND}. */
+    public long cleanerIoMaxBytesPerSecond() {
+        return cleanerIoMaxBytesPerSecond;
+    }
+
     /** See {@link #DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES}. */
     public int maxDecompressedBatchBytes() {
         return maxDecompressedBatchBytes;
@@ -174,6 +187,7 @@ public final class EngineConfig {
         private long cleanerDedupeBufferBytes = DEFAULT_CLEANER_DEDUPE_BUFFER_BYTES;
         private int cleanerIoBufferBytes = DEFAULT_CLEANER_IO_BUFFER_BYTES;
         private long cleanerCheckIntervalMs = DEFAULT_CLEANER_CHECK_INTERVAL_MS;
+        private long cleanerIoMaxBytesPerSecond = DEFAULT_CLEANER_IO_MAX_BYTES_PER_SECOND;
         private int maxDecompressedBatchBytes = DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES;
         private TopicConfig topicDefaults = TopicConfig.defaults();
         private FileIo fileIo = FileIo.DEFAULT;
@@ -237,6 +251,11 @@ public final class EngineConfig {
 
         public Builder cleanerCheckIntervalMs(long value) {
             this.cleanerCheckIntervalMs = positive("cleanerCheckIntervalMs", value);
+            return this;
+        }
+
+        public Builder cleanerIoMaxBytesPerSecond(long value) {
+            this.cleanerIoMaxBytesPerSecond = positive("cleanerIoMaxBytesPerSecond", value);
             return this;
         }
 

@@ -1,6 +1,5 @@
 package io.fjord.tools;
 
-import io.fjord.log.EngineConfig;
 import io.fjord.log.FjordException;
 import io.fjord.log.LogEngine;
 import io.fjord.protocol.broker.Broker;
@@ -111,9 +110,7 @@ public final class Fjord {
     /** Opens the engine and starts the broker on it; prints the bootstrap address when ready. */
     static RunningBroker startBroker(Map<String, String> properties, PrintStream out) {
         BrokerConfig config = BrokerConfig.fromProperties(properties);
-        LogEngine engine = LogEngine.open(EngineConfig.builder(config.dataDir())
-                .topicDefaults(config.topicDefaults()).groupConfig(config.groupConfig())
-                .maxDecompressedBatchBytes(config.maxDecompressedBatchBytes()).build());
+        LogEngine engine = LogEngine.open(config.engineConfig());
         try {
             Broker broker = Broker.start(engine, config);
             out.println("Fjord broker ready at " + broker.bootstrap() + " (data in " + config.dataDir().toAbsolutePath()

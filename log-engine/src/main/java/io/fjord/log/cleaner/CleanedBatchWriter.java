@@ -67,7 +67,10 @@ final class CleanedBatchWriter {
     private long baseTimestampMs;
     private short attributes;
 
-    CleanedBatchWriter(int bufferBytes) {
+    private final IoThrottler throttler;
+
+    CleanedBatchWriter(int bufferBytes, IoThrottler throttler) {
+        this.throttler = throttler;
         this.buffer = ByteBuffer.allocate(Math.max(bufferBytes, HEADER_SIZE)).order(ByteOrder.BIG_ENDIAN);
     }
 
@@ -187,6 +190,12 @@ final class CleanedBatchWriter {
     void flush() throws IOException {
         if (writeIndex == 0) {
             return;
+        }
+        try {
+            throttler.acquire(writeIndex);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("cleaner stopped while throttled");
         }
         target.append(buffer.duplicate().position(0).limit(writeIndex).order(ByteOrder.BIG_ENDIAN));
         writeIndex = 0;

@@ -38,6 +38,9 @@ import java.util.Map;
  *       then {@link PartitionLog#replaceSegments} makes it live and retires the old segments.</li>
  * </ol>
  *
+ * <p>I/O: segment reads and cleaned writes go through the cleaner's shared {@link IoThrottler}
+ * ({@code cleanerIoMaxBytesPerSecond}); the fsyncs and renames of a swap are not counted.
+ *
  * <p>Memory: the map, one read buffer and one write buffer, all fixed (each I/O buffer grows to a
  * larger batch, at most {@code max.message.bytes}), plus one entry per producer id seen in the
  * range (producer ids are few: one per producer instance). Compressed batches add the decompressed
@@ -63,10 +66,15 @@ final class CleaningPass {
     }
 
     CleaningPass(long mapBytes, int ioBufferBytes, int maxDecompressedBatchBytes) {
+        this(mapBytes, ioBufferBytes, maxDecompressedBatchBytes, new IoThrottler(IoThrottler.UNLIMITED));
+    }
+
+    /** @param throttler caps the pass's segment reads and writes, shared with the other cleaner threads */
+    CleaningPass(long mapBytes, int ioBufferBytes, int maxDecompressedBatchBytes, IoThrottler throttler) {
         this.map = new OffsetMap(mapBytes);
         this.decompressor = new BatchDecompressor(maxDecompressedBatchBytes);
-        this.reader = new SegmentBatchReader(ioBufferBytes / 2);
-        this.writer = new CleanedBatchWriter(ioBufferBytes / 2);
+        this.reader = new SegmentBatchReader(ioBufferBytes / 2, throttler);
+        this.writer = new CleanedBatchWriter(ioBufferBytes / 2, throttler);
     }
 
     /**

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * <p>Memory is bounded by the engine config: the dedupe buffer is split between the threads, each
  * thread has one I/O buffer (and, for compressed batches, decompression buffers bounded by
  * {@link EngineConfig#maxDecompressedBatchBytes()}). A pass is allocated on first use, so an engine without compacted
- * topics pays nothing.
+ * topics pays nothing. Disk traffic is capped by {@link EngineConfig#cleanerIoMaxBytesPerSecond()},
+ * shared by all threads.
  *
  * <p>Thread-safe. Two threads never clean the same log at once; a pass holds the log's
  * {@link PartitionLog#cleanerLock()}, so closing or deleting the log waits for it to stop.
@@ -44,12 +45,14 @@ public final class LogCleaner implements AutoCloseable {
     private final AtomicInteger passesCreated = new AtomicInteger();
     private final Set<TopicPartition> inProgress = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor executor;
+    private final IoThrottler throttler;
     private volatile CleanerHook hook = CleanerHook.NONE;
 
     public LogCleaner(EngineConfig config, Supplier<List<PartitionLog>> logs) {
         this.config = config;
         this.logs = logs;
         this.checkpoint = new CleanerCheckpoint(config.dataDir());
+        this.throttler = new IoThrottler(config.cleanerIoMaxBytesPerSecond());
         this.idlePasses = new ArrayBlockingQueue<>(config.cleanerThreads());
         AtomicInteger threadIds = new AtomicInteger();
         this.executor = new ScheduledThreadPoolExecutor(config.cleanerThreads(), runnable -> {
@@ -180,7 +183,7 @@ public final class LogCleaner implements AutoCloseable {
         int threads = config.cleanerThreads();
         if (passesCreated.getAndUpdate(n -> n < threads ? n + 1 : n) < threads) {
             return new CleaningPass(config.cleanerDedupeBufferBytes() / threads, config.cleanerIoBufferBytes(),
-                    config.maxDecompressedBatchBytes());
+                    config.maxDecompressedBatchBytes(), throttler);
         }
         return idlePasses.take();
     }

@@ -31,7 +31,10 @@ final class SegmentBatchReader {
     private int chunkLength;
     private long position;
 
-    SegmentBatchReader(int bufferBytes) {
+    private final IoThrottler throttler;
+
+    SegmentBatchReader(int bufferBytes, IoThrottler throttler) {
+        this.throttler = throttler;
         this.buffer = ByteBuffer.allocate(Math.max(bufferBytes, RecordBatchDescriptor.HEADER_SIZE))
                 .order(ByteOrder.BIG_ENDIAN);
     }
@@ -78,9 +81,19 @@ final class SegmentBatchReader {
         return batch;
     }
 
+    private void throttle(int bytes) throws IOException {
+        try {
+            throttler.acquire(bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("cleaner stopped while throttled");
+        }
+    }
+
     private void fill(long from) throws IOException {
         int wanted = (int) Math.min(buffer.capacity(), endPosition - from);
         buffer.clear().limit(wanted);
+        throttle(wanted);
         segment.readFully(buffer, from);
         chunkStart = from;
         chunkLength = wanted;

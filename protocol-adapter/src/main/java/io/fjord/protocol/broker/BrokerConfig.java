@@ -1,14 +1,18 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.log.EngineConfig;
 import io.fjord.log.InvalidConfigException;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.group.GroupConfig;
 import io.fjord.net.NetConfig;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The broker's settings, read from Kafka's config names where Kafka has one ({@code listeners},
@@ -41,12 +45,12 @@ public final class BrokerConfig {
     private final int maxFetchWaitMs;
     private final TopicConfig topicDefaults;
     private final GroupConfig groupConfig;
-    private final int maxDecompressedBatchBytes;
+    private final List<Consumer<EngineConfig.Builder>> engineSettings;
     private final NetConfig.Builder net;
 
     private BrokerConfig(Builder b) {
         this.groupConfig = b.groupConfig;
-        this.maxDecompressedBatchBytes = b.maxDecompressedBatchBytes;
+        this.engineSettings = List.copyOf(b.engineSettings);
         this.host = b.host;
         this.port = b.port;
         this.advertisedHost = b.advertisedHost != null ? b.advertisedHost : b.host;
@@ -126,11 +130,14 @@ public final class BrokerConfig {
     }
 
     /**
-     * For the engine, as {@code EngineConfig.builder(...).maxDecompressedBatchBytes(...)}: how far a
-     * compacted topic's append may decompress one batch to check its keys.
+     * The engine settings these properties imply, for opening the engine the broker serves: the data
+     * directory, topic defaults, group settings, and the engine-wide ones ({@code log.cleaner.*},
+     * {@code fjord.max.decompressed.batch.bytes}).
      */
-    public int maxDecompressedBatchBytes() {
-        return maxDecompressedBatchBytes;
+    public EngineConfig engineConfig() {
+        EngineConfig.Builder builder = EngineConfig.builder(dataDir).topicDefaults(topicDefaults).groupConfig(groupConfig);
+        engineSettings.forEach(setting -> setting.accept(builder));
+        return builder.build();
     }
 
     /** Network settings, with host and port filled in. */
@@ -172,8 +179,31 @@ public final class BrokerConfig {
                 case "max.connections" -> builder.net.maxConnections(parseInt(key, value, 1, Integer.MAX_VALUE));
                 case "connections.max.idle.ms" -> builder.net.idleTimeoutMs(parseLong(key, value, 1, Long.MAX_VALUE));
                 case "num.network.threads" -> builder.net.selectorThreads(parseInt(key, value, 1, 64));
-                case "fjord.max.decompressed.batch.bytes" -> builder.maxDecompressedBatchBytes =
-                        parseInt(key, value, 1024, Integer.MAX_VALUE);
+                // Parsed here, not when the engine config is built, so a bad value fails at once.
+                case "fjord.max.decompressed.batch.bytes" -> {
+                    int bytes = parseInt(key, value, 1024, Integer.MAX_VALUE);
+                    builder.engine(engine -> engine.maxDecompressedBatchBytes(bytes));
+                }
+                case "log.cleaner.threads" -> {
+                    int threads = parseInt(key, value, 1, 64);
+                    builder.engine(engine -> engine.cleanerThreads(threads));
+                }
+                case "log.cleaner.dedupe.buffer.size" -> {
+                    long bytes = parseLong(key, value, 1024, Long.MAX_VALUE);
+                    builder.engine(engine -> engine.cleanerDedupeBufferBytes(bytes));
+                }
+                case "log.cleaner.io.buffer.size" -> {
+                    int bytes = parseInt(key, value, 1024, Integer.MAX_VALUE);
+                    builder.engine(engine -> engine.cleanerIoBufferBytes(bytes));
+                }
+                case "log.cleaner.backoff.ms" -> {
+                    long ms = parseLong(key, value, 1, Long.MAX_VALUE);
+                    builder.engine(engine -> engine.cleanerCheckIntervalMs(ms));
+                }
+                case "log.cleaner.io.max.bytes.per.second" -> {
+                    long rate = parseBytesPerSecond(key, value);
+                    builder.engine(engine -> engine.cleanerIoMaxBytesPerSecond(rate));
+                }
                 case "fjord.frame.pool.bytes" -> builder.net.framePoolBytes(parseLong(key, value, 0, Long.MAX_VALUE));
                 case "fjord.max.pooled.frame.bytes" -> builder.net.maxPooledFrameBytes(
                         parseInt(key, value, NetConfig.MIN_POOLED_FRAME_BYTES, 1 << 30));
@@ -240,6 +270,20 @@ public final class BrokerConfig {
         return parsed;
     }
 
+    /** Kafka's type for this is a double whose default, Double.MAX_VALUE, means no cap. */
+    private static long parseBytesPerSecond(String key, String value) {
+        double parsed;
+        try {
+            parsed = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key + ": '" + value + "' is not a number");
+        }
+        if (!(parsed >= 1)) {
+            throw new InvalidConfigException(key + ": " + value + " must be at least 1 byte per second");
+        }
+        return parsed >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) parsed;
+    }
+
     private static boolean parseBoolean(String key, String value) {
         if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(value);
@@ -288,7 +332,7 @@ public final class BrokerConfig {
         private int maxFetchWaitMs = DEFAULT_MAX_FETCH_WAIT_MS;
         private TopicConfig topicDefaults = TopicConfig.defaults();
         private GroupConfig groupConfig = GroupConfig.defaults();
-        private int maxDecompressedBatchBytes = io.fjord.log.EngineConfig.DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES;
+        private final List<Consumer<EngineConfig.Builder>> engineSettings = new ArrayList<>();
         private final NetConfig.Builder net = NetConfig.builder();
 
         public Builder listener(String host, int port) {
@@ -300,6 +344,12 @@ public final class BrokerConfig {
         public Builder advertised(String host, int port) {
             this.advertisedHost = Objects.requireNonNull(host, "host");
             this.advertisedPort = port;
+            return this;
+        }
+
+        /** An engine-wide setting for {@link BrokerConfig#engineConfig()}; later settings win. */
+        Builder engine(Consumer<EngineConfig.Builder> setting) {
+            engineSettings.add(setting);
             return this;
         }
 

@@ -1,0 +1,58 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.log.EngineConfig;
+import io.fjord.log.InvalidConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Broker properties that configure the engine the broker serves, in Kafka's names where Kafka has one. */
+class BrokerConfigTest {
+
+    @Test
+    void engineWideSettingsReachTheEngineConfig() {
+        BrokerConfig config = BrokerConfig.fromProperties(Map.of(
+                "log.dirs", "/tmp/fjord-broker-config-test",
+                "log.cleaner.threads", "2",
+                "log.cleaner.dedupe.buffer.size", "1048576",
+                "log.cleaner.io.buffer.size", "65536",
+                "log.cleaner.backoff.ms", "250",
+                "log.cleaner.io.max.bytes.per.second", "5e6",
+                "fjord.max.decompressed.batch.bytes", "2097152"));
+        EngineConfig engine = config.engineConfig();
+        assertEquals(Path.of("/tmp/fjord-broker-config-test"), engine.dataDir());
+        assertEquals(2, engine.cleanerThreads());
+        assertEquals(1_048_576, engine.cleanerDedupeBufferBytes());
+        assertEquals(65_536, engine.cleanerIoBufferBytes());
+        assertEquals(250, engine.cleanerCheckIntervalMs());
+        assertEquals(5_000_000, engine.cleanerIoMaxBytesPerSecond());
+        assertEquals(2_097_152, engine.maxDecompressedBatchBytes());
+    }
+
+    @Test
+    void kafkasDefaultCleanerRateMeansNoCapAndUnsetMeansDefaults() {
+        EngineConfig kafkaDefault = BrokerConfig.fromProperties(Map.of(
+                "log.cleaner.io.max.bytes.per.second", "1.7976931348623157E308")).engineConfig();
+        assertEquals(Long.MAX_VALUE, kafkaDefault.cleanerIoMaxBytesPerSecond());
+        EngineConfig defaults = BrokerConfig.fromProperties(Map.of()).engineConfig();
+        assertEquals(EngineConfig.DEFAULT_CLEANER_THREADS, defaults.cleanerThreads());
+        assertEquals(EngineConfig.DEFAULT_CLEANER_IO_MAX_BYTES_PER_SECOND, defaults.cleanerIoMaxBytesPerSecond());
+    }
+
+    @Test
+    void aBadValueIsRefusedWhenReadNamingItsKey() {
+        for (Map.Entry<String, String> bad : Map.of(
+                "log.cleaner.io.max.bytes.per.second", "0",
+                "log.cleaner.threads", "lots",
+                "fjord.max.decompressed.batch.bytes", "10").entrySet()) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> BrokerConfig.fromProperties(Map.of(bad.getKey(), bad.getValue())), bad.toString());
+            assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
+        }
+    }
+}
