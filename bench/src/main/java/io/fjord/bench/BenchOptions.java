@@ -38,7 +38,7 @@ record BenchOptions(
               --smoke                  a few seconds per workload, tiny data (what the unit test runs)
               --rounds N               A/B rounds, each broker started fresh per round (full: 3, smoke: 1)
               --produce-mb N           payload per produce workload in MB (full: 100, smoke: 1)
-              --consume-passes N       reads of each topic from the start per consume workload (full: 5, smoke: 1)
+              --consume-passes N       reads of each topic from the start per consume workload (full: 10, smoke: 1)
               --rate N                 fixed e2e latency rate, records/s (full: 5000, smoke: 500)
               --latency-seconds N      measured seconds per e2e latency run (full: 10, smoke: 2)
               --heap SIZE              -Xmx of both brokers (default 1g)
@@ -59,7 +59,7 @@ record BenchOptions(
         boolean smoke = List.of(args).contains("--smoke");
         int rounds = smoke ? 1 : 3;
         long produceMb = smoke ? 1 : 100;
-        int consumePasses = smoke ? 1 : 5;
+        int consumePasses = smoke ? 1 : 10;
         double rate = smoke ? 500 : 5000;
         long latencySeconds = smoke ? 2 : 10;
         String heap = "1g";
