@@ -106,7 +106,7 @@ public final class Bench {
         return workDir.resolve(kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + phase + "-r" + round);
     }
 
-    /** Frees the disk between sessions (~1 GB each); logs and configs stay for post-mortems. */
+    /** Frees the disk between sessions (~2.5 GB each); logs and configs stay for post-mortems. */
     private static void deleteData(Path sessionDir) throws IOException {
         deleteRecursively(sessionDir.resolve("data"));
     }

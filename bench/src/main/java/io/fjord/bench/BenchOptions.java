@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * What to run and how big. {@code --smoke} shrinks every workload to a few seconds of tiny data
  * (the JUnit test uses it so the harness cannot rot); the full defaults keep a whole run near
- * 6-8 minutes on a 2-core machine.
+ * 10-12 minutes on a 2-core machine.
  */
 record BenchOptions(
         int rounds,
@@ -37,8 +37,8 @@ record BenchOptions(
             usage: fjord bench [options]
               --smoke                  a few seconds per workload, tiny data (what the unit test runs)
               --rounds N               A/B rounds, each broker started fresh per round (full: 3, smoke: 1)
-              --produce-mb N           payload per produce workload in MB (full: 100, smoke: 1)
-              --consume-passes N       reads of each topic from the start per consume workload (full: 10, smoke: 1)
+              --produce-mb N           payload per produce workload in MB (full: 300, smoke: 1)
+              --consume-passes N       reads of each topic from the start per consume workload (full: 4, smoke: 1)
               --rate N                 fixed e2e latency rate, records/s (full: 5000, smoke: 500)
               --latency-seconds N      measured seconds per e2e latency run (full: 10, smoke: 2)
               --heap SIZE              -Xmx of both brokers (default 1g)
@@ -58,8 +58,8 @@ record BenchOptions(
     static BenchOptions parse(String[] args, Path root) {
         boolean smoke = List.of(args).contains("--smoke");
         int rounds = smoke ? 1 : 3;
-        long produceMb = smoke ? 1 : 100;
-        int consumePasses = smoke ? 1 : 10;
+        long produceMb = smoke ? 1 : 300;
+        int consumePasses = smoke ? 1 : 4;
         double rate = smoke ? 500 : 5000;
         long latencySeconds = smoke ? 2 : 10;
         String heap = "1g";
