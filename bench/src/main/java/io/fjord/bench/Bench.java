@@ -8,11 +8,16 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
- * {@code fjord bench}: Fjord and Apache Kafka side by side. Each round starts Fjord, runs every
- * workload, stops it, then does the same with Kafka (A/B/A/B...), so a noisy machine affects
- * both alike; the report uses the median over rounds.
+ * {@code fjord bench}: Fjord and Apache Kafka side by side. Each round starts one broker, runs
+ * every workload, stops it, then does the same with the other, the order swapping every round
+ * (A/B, B/A, A/B, ...), so a noisy machine and whatever the first session of a round inherits
+ * affect both alike; the report uses the median over rounds. An unmeasured warm-up session first
+ * compiles the harness's own client code, so the first measured broker does not pay for it.
  */
 public final class Bench {
     private Bench() {
@@ -52,9 +57,17 @@ public final class Bench {
                 : Files.createDirectories(options.workDir());
         Results results = new Results();
         try {
+            if (!options.smoke()) {
+                System.out.println("=== client warm-up (not measured) ===");
+                BrokerKind first = options.brokers().get(0);
+                Path warmUpDir = sessionDir(workDir, first, "warm-up", 0);
+                new BrokerRound(options.warmUp(), new Results(), first).runThroughput(
+                        first == BrokerKind.KAFKA ? kafka : fjord, warmUpDir);
+                deleteData(warmUpDir);
+            }
             for (int round = 1; round <= options.rounds(); round++) {
                 System.out.printf("=== phase 1 (throughput), round %d of %d ===%n", round, options.rounds());
-                for (BrokerKind kind : options.brokers()) {
+                for (BrokerKind kind : orderOf(round, options.brokers())) {
                     Path sessionDir = sessionDir(workDir, kind, "throughput", round);
                     new BrokerRound(options, results, kind).runThroughput(launcher(kind, round, fjord, fjordProfiled,
                             kafka, options), sessionDir);
@@ -65,7 +78,7 @@ public final class Bench {
             for (int round = 1; round <= options.rounds(); round++) {
                 System.out.printf("=== phase 2 (e2e latency at %,.0f records/s), round %d of %d ===%n", rate, round,
                         options.rounds());
-                for (BrokerKind kind : options.brokers()) {
+                for (BrokerKind kind : orderOf(round, options.brokers())) {
                     Path sessionDir = sessionDir(workDir, kind, "latency", round);
                     new BrokerRound(options, results, kind).runLatency(kind == BrokerKind.KAFKA ? kafka : fjord,
                             sessionDir, rate);
@@ -81,6 +94,16 @@ public final class Bench {
         System.out.println("Report: " + options.reportFile().toAbsolutePath() + ", charts in "
                 + options.imageDir().toAbsolutePath());
         return results;
+    }
+
+    /** The brokers in the order of {@code round}: as given in odd rounds, reversed in even ones. */
+    static List<BrokerKind> orderOf(int round, List<BrokerKind> brokers) {
+        if (round % 2 == 1) {
+            return brokers;
+        }
+        List<BrokerKind> reversed = new ArrayList<>(brokers);
+        Collections.reverse(reversed);
+        return reversed;
     }
 
     /** The JFR profile, when asked for, covers Fjord's last throughput round only. */
