@@ -179,6 +179,9 @@ public final class BrokerConfig {
                 case "max.connections" -> builder.net.maxConnections(parseInt(key, value, 1, Integer.MAX_VALUE));
                 case "connections.max.idle.ms" -> builder.net.idleTimeoutMs(parseLong(key, value, 1, Long.MAX_VALUE));
                 case "num.network.threads" -> builder.net.selectorThreads(parseInt(key, value, 1, 64));
+                // Kafka's names; -1 (Fjord's default, unlike Kafka's 100 KiB send buffer) keeps the OS's autotuning.
+                case "socket.send.buffer.bytes" -> builder.net.socketSendBufferBytes(socketBuffer(key, value));
+                case "socket.receive.buffer.bytes" -> builder.net.socketReceiveBufferBytes(socketBuffer(key, value));
                 // Parsed here, not when the engine config is built, so a bad value fails at once.
                 case "fjord.max.decompressed.batch.bytes" -> {
                     int bytes = parseInt(key, value, 1024, Integer.MAX_VALUE);
@@ -268,6 +271,14 @@ public final class BrokerConfig {
             throw new InvalidConfigException(key + ": " + parsed + " is not in [" + min + ", " + max + "]");
         }
         return parsed;
+    }
+
+    private static int socketBuffer(String key, String value) {
+        int bytes = parseInt(key, value, -1, Integer.MAX_VALUE);
+        if (bytes == 0) {
+            throw new InvalidConfigException(key + ": 0 is not a buffer size; -1 leaves it to the OS");
+        }
+        return bytes;
     }
 
     /** Kafka's type for this is a double whose default, Double.MAX_VALUE, means no cap. */
