@@ -64,6 +64,12 @@ final class BrokerRound {
         }
         for (ProduceWorkload.Spec spec : options.produceSpecs()) {
             if (spec.acks().equals("1")) {
+                if (!options.smoke()) {
+                    // One uncharged pass first, for both brokers alike: the first reads of a workload
+                    // compile the fetch path, which is start-up cost, not cost per GB.
+                    ConsumeWorkload.run(bootstrap, spec.topic(), options.recordsFor(spec), 1,
+                            options.workloadTimeLimit());
+                }
                 charged(broker, Metrics.consumeLabel(spec),
                         () -> ConsumeWorkload.run(bootstrap, spec.topic(), options.recordsFor(spec),
                                 options.consumePasses(), options.workloadTimeLimit()));
