@@ -3,6 +3,9 @@ package io.fjord.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
 
@@ -84,14 +87,34 @@ final class BrokerRound {
 
     /** Runs a throughput workload and records its rate and the broker CPU it cost per GB. */
     private void charged(BrokerProcess broker, String label, Supplier<Throughput> workload) {
+        Map<String, Double> threadsBefore = ProcStats.cpuSecondsByThread(broker.pid());
         double cpuBefore = ProcStats.cpuSeconds(broker.pid());
         Throughput result = workload.get();
         double cpuSeconds = ProcStats.cpuSeconds(broker.pid()) - cpuBefore;
+        Map<String, Double> threadsAfter = ProcStats.cpuSecondsByThread(broker.pid());
         record(Metrics.throughput(label), "records/s", false, result.recordsPerSecond());
         record(Metrics.megabytes(label), "MB/s", false, result.megabytesPerSecond());
         record(Metrics.cpuPerGb(label), "CPU s/GB", true, cpuSeconds / (result.payloadBytes() / BYTES_PER_GB));
-        log("%-40s %,10.0f rec/s %8.1f MB/s  broker CPU %.2f s", label, result.recordsPerSecond(),
-                result.megabytesPerSecond(), cpuSeconds);
+        log("%-40s %,10.0f rec/s %8.1f MB/s  broker CPU %.2f s  (%s)", label, result.recordsPerSecond(),
+                result.megabytesPerSecond(), cpuSeconds, busiestThreads(threadsBefore, threadsAfter));
+    }
+
+    /** The broker threads that used the most CPU between two snapshots, e.g. "fjord-net 0.21 s, C2 CompilerThre 0.08 s". */
+    private static String busiestThreads(Map<String, Double> before, Map<String, Double> after) {
+        List<Map.Entry<String, Double>> used = new ArrayList<>();
+        for (Map.Entry<String, Double> thread : after.entrySet()) {
+            double seconds = thread.getValue() - before.getOrDefault(thread.getKey(), 0.0);
+            if (seconds > 0) {
+                used.add(Map.entry(thread.getKey(), seconds));
+            }
+        }
+        used.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(4, used.size()); i++) {
+            out.append(i == 0 ? "" : ", ").append(used.get(i).getKey())
+                    .append(String.format(java.util.Locale.ROOT, " %.2f s", used.get(i).getValue()));
+        }
+        return out.length() == 0 ? "no thread used a tick" : out.toString();
     }
 
     private void latency(BrokerProcess broker, String label, String topic, double recordsPerSecond,
