@@ -41,12 +41,18 @@ class BenchSmokeTest {
             Results results = Bench.run(options);
             for (String row : List.of(Metrics.START_TO_READY, Metrics.RSS_IDLE,
                     Metrics.throughput(Metrics.MAX_RATE_SPEC.label()),
-                    Metrics.cpuPerGb(Metrics.consumeLabel(Metrics.MAX_RATE_SPEC)),
                     Metrics.percentile(Metrics.E2E_HALF_MAX, "p99"))) {
                 for (BrokerKind kind : BrokerKind.values()) {
                     double value = results.row(row).median(kind);
                     assertTrue(value > 0 && Double.isFinite(value), kind.label + " " + row + " = " + value);
                 }
+            }
+            // A smoke consume moves 1 MB: an idle-quiet broker may serve it inside one 10 ms
+            // scheduler tick, so 0 CPU s/GB is a valid reading here; the row must exist and be sane.
+            String consumeCpu = Metrics.cpuPerGb(Metrics.consumeLabel(Metrics.MAX_RATE_SPEC));
+            for (BrokerKind kind : BrokerKind.values()) {
+                double value = results.row(consumeCpu).median(kind);
+                assertTrue(value >= 0 && Double.isFinite(value), kind.label + " " + consumeCpu + " = " + value);
             }
             String markdown = Files.readString(report, StandardCharsets.UTF_8);
             assertTrue(markdown.contains(Report.BEGIN) && markdown.contains("| metric | unit | Fjord | Kafka"), markdown);
