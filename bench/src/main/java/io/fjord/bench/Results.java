@@ -42,9 +42,10 @@ final class Results {
             return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
         }
 
-        /** Fjord / Kafka of the medians. */
+        /** Fjord / Kafka of the medians; NaN when Kafka's is 0 (a smoke workload under one CPU tick). */
         double ratio() {
-            return median(BrokerKind.FJORD) / median(BrokerKind.KAFKA);
+            double kafka = median(BrokerKind.KAFKA);
+            return kafka == 0 ? Double.NaN : median(BrokerKind.FJORD) / kafka;
         }
     }
 
