@@ -157,9 +157,6 @@ final class Report {
         if (!Double.isFinite(value)) {
             return "n/a";
         }
-        if (!Double.isFinite(value)) {
-            return "n/a";
-        }
         double abs = Math.abs(value);
         if (abs >= 100) {
             return String.format(Locale.ROOT, "%,.0f", value);
