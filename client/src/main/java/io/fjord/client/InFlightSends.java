@@ -3,6 +3,7 @@ package io.fjord.client;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Counts sends whose callback has not run yet, so {@code flush()} and {@code close()} can wait for
@@ -48,25 +49,7 @@ final class InFlightSends {
      */
     boolean reserve(long bytes, long maxBlockMs) throws InterruptedException {
         assert bytes <= maxBytes : bytes + " > " + maxBytes;
-        if (tryReserve(bytes)) {
-            return true;
-        }
-        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxBlockMs);
-        waiters.incrementAndGet();
-        try {
-            synchronized (monitor) {
-                while (!tryReserve(bytes)) {
-                    long leftNs = deadlineNs - System.nanoTime();
-                    if (leftNs <= 0) {
-                        return false;
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(monitor, leftNs);
-                }
-                return true;
-            }
-        } finally {
-            waiters.decrementAndGet();
-        }
+        return tryReserve(bytes) || awaitUntil(() -> tryReserve(bytes), maxBlockMs);
     }
 
     boolean tryReserve(long bytes) {
@@ -103,14 +86,19 @@ final class InFlightSends {
 
     /** Waits until nothing is in flight or {@code timeoutMs} passes; returns whether all completed. */
     boolean awaitEmpty(long timeoutMs) throws InterruptedException {
-        if (sends.get() == 0) {
-            return true;
-        }
+        return sends.get() == 0 || awaitUntil(() -> sends.get() == 0, timeoutMs);
+    }
+
+    /**
+     * The slow path of both waits: registers as a waiter, then re-checks {@code condition} under
+     * the monitor until it holds (true) or {@code timeoutMs} passes (false).
+     */
+    private boolean awaitUntil(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         waiters.incrementAndGet();
         try {
             synchronized (monitor) {
-                while (sends.get() > 0) {
+                while (!condition.getAsBoolean()) {
                     long leftNs = deadlineNs - System.nanoTime();
                     if (leftNs <= 0) {
                         return false;

@@ -35,7 +35,8 @@ class InterruptedSwapTest {
 
     private final AtomicLong now = new AtomicLong(10_000_000);
 
-    private static final class Stop extends RuntimeException {
+    /** Thrown by a test's cleaner hook to stop a pass at a chosen step (SegmentMergeTest uses it too). */
+    static final class Stop extends RuntimeException {
         Stop(CleanerHook.Point point) {
             super("stopped at " + point);
         }

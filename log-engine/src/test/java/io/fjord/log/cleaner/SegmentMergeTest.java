@@ -118,12 +118,6 @@ class SegmentMergeTest {
         }
     }
 
-    private static final class Stop extends RuntimeException {
-        Stop(CleanerHook.Point point) {
-            super("stopped at " + point);
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(CleanerHook.Point.class)
     void aMergeStoppedAtAnyStepReopensConsistent(CleanerHook.Point stopAt) throws IOException {
@@ -150,10 +144,10 @@ class SegmentMergeTest {
                 assertTrue(segmentsBeforeMerge > 5, "segments: " + segmentsBeforeMerge);
                 engine.cleaner().hook((point, base) -> {
                     if (point == stopAt && base == 0) { // the first group: several tiny segments
-                        throw new Stop(point);
+                        throw new InterruptedSwapTest.Stop(point);
                     }
                 });
-                assertThrows(Stop.class, engine::cleanLogsNow);
+                assertThrows(InterruptedSwapTest.Stop.class, engine::cleanLogsNow);
                 CompactedLogCheck.verify(p, written, 0, cleanedBelow, true);
                 if (!cleanShutdown) {
                     PartitionLogs.of(p).flush();
