@@ -1,5 +1,7 @@
 package io.fjord.client;
 
+import io.fjord.log.LogReader;
+
 /**
  * What a consumer knows about one assigned partition: its position (null until resolved from a
  * committed offset or the reset policy), whether it is paused, and the reader that fetches it.
@@ -9,10 +11,13 @@ final class PartitionState {
     Long position;
     boolean paused;
     /** Opened lazily at the first fetch; reused while positions stay sequential. */
-    FetchedLogReader reader;
+    LogReader reader;
 
     /** Drops the reader and what it fetched; the next fetch opens a new one at the position. */
     void closeReader() {
-        reader = null;
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
     }
 }

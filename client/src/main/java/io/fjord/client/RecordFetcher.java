@@ -14,7 +14,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads records of one partition from its position through a {@link FetchedLogReader} and
+ * Reads records of one partition from its position through the engine's {@link io.fjord.log.LogReader} and
  * turns each into a {@link ConsumerRecord}: this is where the engine's zero-allocation cursor
  * meets Kafka's object-per-record API, so copying happens here and only here.
  *
@@ -39,7 +39,7 @@ final class RecordFetcher<K, V> {
      */
     List<ConsumerRecord<K, V>> fetch(TopicPartition tp, PartitionState state, int max) {
         if (state.reader == null) {
-            state.reader = new FetchedLogReader(engine.partition(tp.topic(), tp.partition()), state.position);
+            state.reader = engine.partition(tp.topic(), tp.partition()).reader(state.position);
         } else if (state.reader.position() != state.position) {
             state.reader.seek(state.position); // seek() or a reset moved the position
         }

@@ -85,9 +85,19 @@ public final class Partition {
         return log.read(offset, maxBytes);
     }
 
-    /** A sequential reader starting at {@code offset}. */
+    /** A sequential reader starting at {@code offset}, reading {@link LogReader#DEFAULT_FETCH_BYTES} at a time. */
     public LogReader reader(long offset) {
-        return new LogReader(this, offset, LogReader.DEFAULT_FETCH_BYTES);
+        return reader(offset, LogReader.DEFAULT_FETCH_BYTES);
+    }
+
+    /**
+     * A sequential reader starting at {@code offset} that reads about {@code fetchBytes} from the
+     * file at a time (more when one batch is larger).
+     *
+     * @throws IllegalArgumentException if {@code fetchBytes} is not positive
+     */
+    public LogReader reader(long offset, int fetchBytes) {
+        return new LogReader(this, offset, fetchBytes);
     }
 
     /** The first offset with a timestamp at or after {@code timestampMs}, or -1 if there is none. */
