@@ -26,12 +26,11 @@ public final class FileSinkConnector extends SinkConnector {
             .define(NULL_VALUE, Type.STRING, null, Importance.LOW,
                     "The line written for a record with a null value; unset skips such records");
 
-    private Map<String, String> config;
+    private final FileConnectors.OneTask task = new FileConnectors.OneTask();
 
     @Override
     public void start(Map<String, String> props) {
-        CONFIG.parse(props);
-        this.config = Map.copyOf(props);
+        task.start(CONFIG, props);
     }
 
     @Override
@@ -41,7 +40,7 @@ public final class FileSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return List.of(config);
+        return task.configs();
     }
 
     @Override

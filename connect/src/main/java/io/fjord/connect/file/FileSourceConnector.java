@@ -40,12 +40,11 @@ public final class FileSourceConnector extends SourceConnector {
             .define(POLL_WAIT_MS, Type.LONG, DEFAULT_POLL_WAIT_MS, ConfigDef.Range.between(1, 60_000),
                     Importance.LOW, "How long a poll waits for new lines at the end of the file");
 
-    private Map<String, String> config;
+    private final FileConnectors.OneTask task = new FileConnectors.OneTask();
 
     @Override
     public void start(Map<String, String> props) {
-        CONFIG.parse(props); // a missing or bad key is a ConfigException naming it, before any task starts
-        this.config = Map.copyOf(props);
+        task.start(CONFIG, props);
     }
 
     @Override
@@ -55,7 +54,7 @@ public final class FileSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return List.of(config);
+        return task.configs();
     }
 
     @Override
