@@ -24,6 +24,7 @@ import io.fjord.log.LogEngine;
 import io.fjord.log.LogReader;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.record.RecordBatchDescriptor;
+import io.fjord.testsupport.TestSeeds;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -97,8 +98,7 @@ class ProducerBatchingTest {
 
     @Test
     void concurrentSendersGetOffsetsInSendOrderAndCallbacksInOffsetOrder() throws Exception {
-        long seed = System.nanoTime();
-        System.out.println("ProducerBatchingTest seed " + seed);
+        long seed = TestSeeds.seed();
         Random seeds = new Random(seed);
         int partitions = 4;
         int threads = 4;

@@ -9,42 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-/** Helpers shared by the Connect tests: an engine with a broker on it, input files, bounded waits. */
+/**
+ * Helpers shared by the Connect tests: an engine with a broker on it, input files. Seeds and bounded
+ * waits are fjord-test-support's {@code TestSeeds} and {@code Waits}.
+ */
 final class ConnectTestSupport {
-    static final String SEED_PROPERTY = "fjord.test.seed";
-
     private ConnectTestSupport() {
-    }
-
-    /** The seed from {@code -Dfjord.test.seed}, or a fresh one; printed so a failure can be replayed. */
-    static long seed(String testName) {
-        String configured = System.getProperty(SEED_PROPERTY);
-        long seed = configured != null && !configured.isBlank()
-                ? Long.parseLong(configured.trim())
-                : ThreadLocalRandom.current().nextLong();
-        System.out.println(testName + ": seed " + seed + " (replay with -D" + SEED_PROPERTY + "=" + seed + ")");
-        return seed;
-    }
-
-    /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes; fails with {@code what}. */
-    static void waitUntil(Duration timeout, BooleanSupplier condition, Supplier<String> what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("Timed out after " + timeout + ": " + what.get());
-            }
-            Thread.sleep(20);
-        }
     }
 
     /** Lines {@code first..first+count-1} of a recognisable text, each ending in a newline. */

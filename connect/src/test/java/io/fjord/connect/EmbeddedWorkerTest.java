@@ -4,6 +4,7 @@ import io.fjord.connect.file.FileSinkConnector;
 import io.fjord.connect.file.FileSourceConnector;
 import io.fjord.log.LogEngine;
 import io.fjord.log.TopicConfig;
+import io.fjord.testsupport.TestSeeds;
 import org.apache.kafka.connect.file.FileStreamSinkConnector;
 import org.apache.kafka.connect.file.FileStreamSourceConnector;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static io.fjord.connect.ConnectTestSupport.append;
 import static io.fjord.connect.ConnectTestSupport.lines;
 import static io.fjord.connect.ConnectTestSupport.read;
-import static io.fjord.connect.ConnectTestSupport.waitUntil;
+import static io.fjord.testsupport.Waits.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,7 @@ class EmbeddedWorkerTest {
     }
 
     private void copyAndCheck(WorkerStarter starter, Map<String, String> location, String topic) throws Exception {
-        long seed = ConnectTestSupport.seed(topic);
+        long seed = TestSeeds.seed(topic);
         int lineCount = 200 + new Random(seed).nextInt(800);
         Path input = dir.resolve(topic + ".in");
         Path output = dir.resolve(topic + ".out");

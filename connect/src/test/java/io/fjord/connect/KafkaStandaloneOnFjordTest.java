@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static io.fjord.connect.ConnectTestSupport.append;
 import static io.fjord.connect.ConnectTestSupport.lines;
 import static io.fjord.connect.ConnectTestSupport.read;
-import static io.fjord.connect.ConnectTestSupport.waitUntil;
+import static io.fjord.testsupport.Waits.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**

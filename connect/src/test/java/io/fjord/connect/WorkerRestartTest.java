@@ -2,6 +2,7 @@ package io.fjord.connect;
 
 import io.fjord.connect.file.FileSinkConnector;
 import io.fjord.connect.file.FileSourceConnector;
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import static io.fjord.connect.ConnectTestSupport.append;
 import static io.fjord.connect.ConnectTestSupport.lines;
 import static io.fjord.connect.ConnectTestSupport.read;
-import static io.fjord.connect.ConnectTestSupport.waitUntil;
+import static io.fjord.testsupport.Waits.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class WorkerRestartTest {
     }
 
     private void stopMidwayAppendRestart(Map<String, String> location, String topic) throws Exception {
-        Random random = new Random(ConnectTestSupport.seed(topic));
+        Random random = new Random(TestSeeds.seed(topic));
         int firstCount = 3_000 + random.nextInt(2_000);
         int secondCount = 500 + random.nextInt(1_000);
         Path input = dir.resolve(topic + ".in");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fjord.testsupport.TestSeeds;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fjord.testsupport.TestSeeds;
+
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,7 @@ package io.fjord.log;
 import io.fjord.log.record.BatchValidation;
 import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordBatchDescriptor;
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

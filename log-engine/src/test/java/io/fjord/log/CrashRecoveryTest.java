@@ -1,5 +1,6 @@
 package io.fjord.log;
 
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

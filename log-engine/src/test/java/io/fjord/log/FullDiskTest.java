@@ -2,6 +2,7 @@ package io.fjord.log;
 
 import io.fjord.log.io.FileIo;
 import io.fjord.log.segment.SegmentFiles;
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

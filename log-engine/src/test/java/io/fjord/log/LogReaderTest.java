@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import io.fjord.log.record.RecordBatchBuilder;
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

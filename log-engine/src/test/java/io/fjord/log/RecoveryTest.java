@@ -1,6 +1,7 @@
 package io.fjord.log;
 
 import io.fjord.log.record.RecordBatch;
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,6 +2,7 @@ package io.fjord.log;
 
 import io.fjord.log.record.RecordBatchBuilder;
 import io.fjord.log.record.RecordHeader;
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

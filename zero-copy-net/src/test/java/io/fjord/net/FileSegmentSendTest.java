@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fjord.net.TestSupport.Client;
+import io.fjord.testsupport.TestSeeds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -43,8 +44,7 @@ class FileSegmentSendTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        final long seed = Long.getLong("fjord.test.seed", System.nanoTime());
-        System.out.println("FileSegmentSendTest seed=" + seed);
+        final long seed = TestSeeds.seed("FileSegmentSendTest");
         content = new byte[FILE_BYTES];
         new Random(seed).nextBytes(content);
         final Path path = dir.resolve("segment.log");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fjord.testsupport.TestSeeds;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -66,8 +67,7 @@ class FrameReaderTest {
 
     @Test
     void reassemblesFramesSplitAtRandomPoints() throws IOException {
-        final long seed = Long.getLong("fjord.test.seed", System.nanoTime());
-        System.out.println("FrameReaderTest seed=" + seed);
+        final long seed = TestSeeds.seed("FrameReaderTest.reassemblesFramesSplitAtRandomPoints");
         final Random random = new Random(seed);
         final List<byte[]> frames = new ArrayList<>();
         final ByteArrayOutputStream stream = new ByteArrayOutputStream();

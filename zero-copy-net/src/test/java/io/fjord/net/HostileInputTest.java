@@ -9,6 +9,7 @@ import static io.fjord.net.TestSupport.openFileDescriptors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.fjord.net.TestSupport.Client;
+import io.fjord.testsupport.TestSeeds;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
@@ -31,8 +32,7 @@ class HostileInputTest {
 
     @Test
     void hostilePeersDoNotHurtOthersOrLeakDescriptors() throws Exception {
-        final long seed = Long.getLong("fjord.test.seed", System.nanoTime());
-        System.out.println("HostileInputTest seed=" + seed);
+        final long seed = TestSeeds.seed("HostileInputTest.hostilePeersDoNotHurtOthersOrLeakDescriptors");
         final Random random = new Random(seed);
         final NetServer server = NetServer.start(loopback().maxFrameBytes(MAX_FRAME_BYTES).build(), ECHO);
         try (Client normal = connect(server)) {

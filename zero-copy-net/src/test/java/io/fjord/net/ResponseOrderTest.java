@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fjord.net.TestSupport.Client;
+import io.fjord.testsupport.TestSeeds;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -101,8 +102,7 @@ class ResponseOrderTest {
 
     @Test
     void randomCompletionOrderFromManyThreadsKeepsRequestOrder() throws Exception {
-        final long seed = Long.getLong("fjord.test.seed", System.nanoTime());
-        System.out.println("randomCompletionOrderFromManyThreadsKeepsRequestOrder seed=" + seed);
+        final long seed = TestSeeds.seed("ResponseOrderTest.randomCompletionOrderFromManyThreadsKeepsRequestOrder");
         final int requests = 2_000;
         final int batch = 50;
         final List<RequestContext> held = Collections.synchronizedList(new ArrayList<>());

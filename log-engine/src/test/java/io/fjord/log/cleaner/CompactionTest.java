@@ -7,11 +7,11 @@ import io.fjord.log.LogEngine;
 import io.fjord.log.Partition;
 import io.fjord.log.PartitionLogs;
 import io.fjord.log.TestRecords;
-import io.fjord.log.TestSeeds;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.record.RecordBatchBuilder;
 import io.fjord.log.record.RecordBatchDescriptor;
 import io.fjord.log.segment.LogSegment;
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

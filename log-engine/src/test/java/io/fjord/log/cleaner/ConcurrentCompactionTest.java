@@ -5,7 +5,7 @@ import io.fjord.log.LogReader;
 import io.fjord.log.Partition;
 import io.fjord.log.PartitionLogs;
 import io.fjord.log.TestRecords;
-import io.fjord.log.TestSeeds;
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package io.fjord.log.cleaner;
 
-import io.fjord.log.TestSeeds;
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import io.fjord.testsupport.TestSeeds;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.junit.jupiter.api.Test;
@@ -22,12 +23,12 @@ class RecordBatchPropertyTest {
 
     @Test
     void randomBatchesRoundTrip() {
-        long seed = SeedSupport.seed();
+        long seed = TestSeeds.seed();
         SplittableRandom random = new SplittableRandom(seed);
         RecordBatchBuilder builder = new RecordBatchBuilder(16); // small on purpose: exercises growth
         RecordBatch batch = new RecordBatch();
         for (int n = 0; n < BATCHES; n++) {
-            String context = "seed " + seed + " (-D" + SeedSupport.PROPERTY + "=" + seed + "), batch " + n;
+            String context = "seed " + seed + " (-D" + TestSeeds.SEED_PROPERTY + "=" + seed + "), batch " + n;
             builder.reset();
             long baseOffset = random.nextLong(0, 1L << 50);
             builder.baseOffset(baseOffset);

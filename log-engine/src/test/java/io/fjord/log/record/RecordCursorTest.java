@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
+import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 class RecordCursorTest {
@@ -192,7 +193,7 @@ class RecordCursorTest {
      */
     @Test
     void randomRecordCorruptionOnlyThrowsCorruptRecordException() {
-        long seed = SeedSupport.seed();
+        long seed = TestSeeds.seed();
         SplittableRandom random = new SplittableRandom(seed);
         RecordBatchBuilder builder = new RecordBatchBuilder(1024);
         for (int i = 0; i < 20; i++) {

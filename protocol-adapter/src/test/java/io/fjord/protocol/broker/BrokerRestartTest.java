@@ -1,6 +1,7 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
+import io.fjord.testsupport.TestSeeds;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,7 +55,7 @@ class BrokerRestartTest {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void cleanRestartKeepsEveryRecordAtItsOffset() throws Exception {
-        long seed = BrokerTestSupport.seed("BrokerRestartTest.cleanRestart");
+        long seed = TestSeeds.seed("BrokerRestartTest.cleanRestart");
         Random random = new Random(seed);
         String topic = "restart";
         int count = 20_000;

@@ -20,40 +20,17 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Helpers shared by the broker integration tests: seeds, bounded waits, client settings. */
+/**
+ * Helpers shared by the broker integration tests: client settings, reads to the end, child JVMs,
+ * kcat. Seeds and bounded waits are fjord-test-support's {@code TestSeeds} and {@code Waits}.
+ */
 final class BrokerTestSupport {
-    static final String SEED_PROPERTY = "fjord.test.seed";
-
     private BrokerTestSupport() {
-    }
-
-    /** The seed from {@code -Dfjord.test.seed}, or a fresh one; printed so a failure can be replayed. */
-    static long seed(String testName) {
-        String configured = System.getProperty(SEED_PROPERTY);
-        long seed = configured != null && !configured.isBlank()
-                ? Long.parseLong(configured.trim())
-                : ThreadLocalRandom.current().nextLong();
-        System.out.println(testName + ": seed " + seed + " (replay with -D" + SEED_PROPERTY + "=" + seed + ")");
-        return seed;
-    }
-
-    /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes; fails with {@code what}. */
-    static void waitUntil(Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("Timed out after " + timeout + ": " + what.get());
-            }
-            Thread.sleep(20);
-        }
     }
 
     /** Open file descriptors of this process (Linux), or -1 where /proc is not there. */

@@ -1,6 +1,7 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
+import io.fjord.testsupport.TestSeeds;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,7 +51,7 @@ class CommittedOffsetsRestartTest {
 
     @Test
     void commitsSurviveACleanRestart() throws Exception {
-        Random random = new Random(BrokerTestSupport.seed("CommittedOffsetsRestartTest.cleanRestart"));
+        Random random = new Random(TestSeeds.seed("CommittedOffsetsRestartTest.cleanRestart"));
         String group = "restart-group";
         Map<TopicPartition, OffsetAndMetadata> commits = randomCommits(random);
         try (LogEngine engine = LogEngine.open(dir); Broker broker = Broker.start(engine, BrokerConfig.port(0))) {
@@ -72,7 +73,7 @@ class CommittedOffsetsRestartTest {
 
     @Test
     void acknowledgedCommitsSurviveSigkillOfTheBrokerJvm() throws Exception {
-        Random random = new Random(BrokerTestSupport.seed("CommittedOffsetsRestartTest.sigkill"));
+        Random random = new Random(TestSeeds.seed("CommittedOffsetsRestartTest.sigkill"));
         String group = "crash-group";
         try (LogEngine engine = LogEngine.open(dir)) {
             engine.createTopic(TOPIC, PARTITIONS);
@@ -104,7 +105,7 @@ class CommittedOffsetsRestartTest {
 
     @Test
     void simpleCommitsOfAnAssignConsumerAreStoredAndFetched() throws Exception {
-        Random random = new Random(BrokerTestSupport.seed("CommittedOffsetsRestartTest.simple"));
+        Random random = new Random(TestSeeds.seed("CommittedOffsetsRestartTest.simple"));
         String group = "simple-group";
         Map<TopicPartition, OffsetAndMetadata> commits = randomCommits(random);
         try (LogEngine engine = LogEngine.open(dir); Broker broker = Broker.start(engine, BrokerConfig.port(0))) {

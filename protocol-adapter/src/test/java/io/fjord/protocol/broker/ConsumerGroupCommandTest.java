@@ -1,6 +1,8 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
+import io.fjord.testsupport.TestSeeds;
+import io.fjord.testsupport.Waits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -76,7 +78,7 @@ class ConsumerGroupCommandTest {
 
     @Test
     void listDescribeResetDeleteOffsetsAndDelete() throws Exception {
-        Random random = new Random(BrokerTestSupport.seed("ConsumerGroupCommandTest"));
+        Random random = new Random(TestSeeds.seed("ConsumerGroupCommandTest"));
         String group = "tool-group-" + Integer.toHexString(random.nextInt());
         // partition -> records produced, and -> offset committed (in [0, produced])
         long[] produced = new long[PARTITIONS];
@@ -138,7 +140,7 @@ class ConsumerGroupCommandTest {
                 }
             } // close: LeaveGroup, so the group is inactive for the reset
 
-            BrokerTestSupport.waitUntil(Duration.ofSeconds(30), () -> describeMembers(admin, group) == 0,
+            Waits.waitUntil(Duration.ofSeconds(30), () -> describeMembers(admin, group) == 0,
                     () -> "group " + group + " has no members after the consumer closed");
             admin.deleteRecords(Map.of(tp(2), RecordsToDelete.beforeOffset(deletedBefore))).all()
                     .get(30, TimeUnit.SECONDS);

@@ -1,6 +1,8 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
+import io.fjord.testsupport.TestSeeds;
+import io.fjord.testsupport.Waits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -88,7 +90,7 @@ class ConsumerGroupRebalanceTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(classes = {RangeAssignor.class, CooperativeStickyAssignor.class})
     void membersLeaveAndDieWithoutSkippingARecord(Class<?> assignor) throws Exception {
-        long seed = BrokerTestSupport.seed("ConsumerGroupRebalanceTest[" + assignor.getSimpleName() + "]");
+        long seed = TestSeeds.seed("ConsumerGroupRebalanceTest[" + assignor.getSimpleName() + "]");
         Random random = new Random(seed);
         String group = "rebalance-" + assignor.getSimpleName();
         for (int p = 0; p < PARTITIONS; p++) {
@@ -124,7 +126,7 @@ class ConsumerGroupRebalanceTest {
                 child = childProcess;
                 awaitBalanced("after the child joined", members,
                         () -> childAssignment(childProcess, childOut, childErr), 2, start);
-                BrokerTestSupport.waitUntil(STEP, () -> size(childConsumed(childOut, true)) >= CHILD_RECORDS,
+                Waits.waitUntil(STEP, () -> size(childConsumed(childOut, true)) >= CHILD_RECORDS,
                         () -> "the child processes and commits " + CHILD_RECORDS + " records; it has "
                                 + size(childConsumed(childOut, true)) + "; stderr:\n"
                                 + BrokerTestSupport.readText(childErr));
@@ -158,7 +160,7 @@ class ConsumerGroupRebalanceTest {
                         + childSeen.keySet() + ", " + size(childCommitted) + " of them committed");
 
                 // The survivors drain to the end and commit it.
-                BrokerTestSupport.waitUntil(STEP, () -> missing(end, childSeen).isEmpty()
+                Waits.waitUntil(STEP, () -> missing(end, childSeen).isEmpty()
                                 && end.equals(committedOffsets(admin, group)),
                         () -> "survivors drain and commit; missing " + summary(missing(end, childSeen))
                                 + "; committed " + committedOffsets(admin, group) + " vs end " + end);

@@ -1,6 +1,7 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
+import io.fjord.testsupport.TestSeeds;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,7 +33,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static io.fjord.protocol.broker.BrokerTestSupport.openFileDescriptors;
-import static io.fjord.protocol.broker.BrokerTestSupport.waitUntil;
+import static io.fjord.testsupport.Waits.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +74,7 @@ class HostileInputTest {
 
     @Test
     void survivesHostileConnectionsAndLeaksNothing() throws Exception {
-        long seed = BrokerTestSupport.seed("HostileInputTest");
+        long seed = TestSeeds.seed("HostileInputTest");
         Random random = new Random(seed);
         BrokerConfig.Builder config = BrokerConfig.builder().listener(BrokerConfig.DEFAULT_HOST, 0).maxFetchWaitMs(500);
         config.net().maxFrameBytes(MAX_FRAME_BYTES);

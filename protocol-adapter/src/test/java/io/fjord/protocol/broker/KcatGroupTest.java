@@ -1,6 +1,8 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
+import io.fjord.testsupport.TestSeeds;
+import io.fjord.testsupport.Waits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -58,7 +60,7 @@ class KcatGroupTest {
 
     @Test
     void balancedConsumerJoinsConsumesCommitsAndLeaves() throws Exception {
-        Random random = new Random(BrokerTestSupport.seed("KcatGroupTest"));
+        Random random = new Random(TestSeeds.seed("KcatGroupTest"));
         String group = "kcat-group-" + Integer.toHexString(random.nextInt());
         try (LogEngine engine = LogEngine.open(dir); Broker broker = Broker.start(engine, BrokerConfig.port(0));
              Admin admin = BrokerTestSupport.admin(broker.bootstrap())) {
@@ -92,7 +94,7 @@ class KcatGroupTest {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             try {
-                BrokerTestSupport.waitUntil(WAIT, () -> lines(out).size() >= RECORDS || !process.isAlive(),
+                Waits.waitUntil(WAIT, () -> lines(out).size() >= RECORDS || !process.isAlive(),
                         () -> "kcat printed " + lines(out).size() + " of " + RECORDS + " records; stderr:\n"
                                 + BrokerTestSupport.readText(err));
                 assertTrue(process.isAlive(), "kcat exited early with " + (process.isAlive() ? "" : process.exitValue())
@@ -102,13 +104,13 @@ class KcatGroupTest {
                 assertEquals(expected, new HashSet<>(printed), "records printed by kcat");
 
                 // One member owning every partition, as the coordinator describes it.
-                BrokerTestSupport.waitUntil(WAIT, () -> {
+                Waits.waitUntil(WAIT, () -> {
                     ConsumerGroupDescription d = describe(admin, group);
                     return d.groupState() == GroupState.STABLE && d.members().size() == 1
                             && d.members().iterator().next().assignment().topicPartitions().size() == PARTITIONS;
                 }, () -> "group " + group + " stable with kcat owning all partitions: " + describe(admin, group));
                 // librdkafka auto-commits what kcat printed.
-                BrokerTestSupport.waitUntil(WAIT, () -> end.equals(committedOffsets(admin, group)),
+                Waits.waitUntil(WAIT, () -> end.equals(committedOffsets(admin, group)),
                         () -> "kcat's commits " + committedOffsets(admin, group) + " reach the end " + end);
 
                 long terminated = System.nanoTime();
@@ -116,7 +118,7 @@ class KcatGroupTest {
                 assertTrue(process.waitFor(30, TimeUnit.SECONDS), "kcat exits within 30 s of SIGTERM; stderr:\n"
                         + BrokerTestSupport.readText(err));
                 System.out.println("kcat exited with " + process.exitValue() + " after SIGTERM");
-                BrokerTestSupport.waitUntil(LEAVE_WAIT, () -> describe(admin, group).members().isEmpty(),
+                Waits.waitUntil(LEAVE_WAIT, () -> describe(admin, group).members().isEmpty(),
                         () -> "kcat left the group (LeaveGroup) after SIGTERM: " + describe(admin, group));
                 System.out.printf("group empty %.1f s after SIGTERM%n", (System.nanoTime() - terminated) / 1e9);
                 assertEquals(GroupState.EMPTY, describe(admin, group).groupState(), "state of the group kcat left");

@@ -1,6 +1,7 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
+import io.fjord.testsupport.TestSeeds;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -65,7 +66,7 @@ class KcatTest {
 
     @Test
     void producesAndConsumesWithEveryCodec() throws Exception {
-        long seed = BrokerTestSupport.seed("KcatTest");
+        long seed = TestSeeds.seed("KcatTest");
         Random random = new Random(seed);
         try (LogEngine engine = LogEngine.open(dir); Broker broker = Broker.start(engine, BrokerConfig.port(0))) {
             String bootstrap = broker.bootstrap();
