@@ -26,10 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -234,12 +234,24 @@ public final class LogEngine implements AutoCloseable {
     private void writeMetaPropertiesIfMissing() throws IOException {
         Path meta = dataDir.resolve(META_PROPERTIES);
         if (!Files.exists(meta)) {
-            UUID uuid = UUID.randomUUID();
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16)
-                    .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-            String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
-            AtomicFiles.write(meta, "#Written by Fjord\nversion=1\ncluster.id=" + clusterId + "\nnode.id=1\n");
+            AtomicFiles.write(meta, "#Written by Fjord\nversion=1\ncluster.id=" + newClusterId() + "\nnode.id=1\n");
         }
+    }
+
+    /**
+     * 16 random bytes in URL-safe base64 without padding, Kafka's cluster id format, never starting
+     * with '-' (Kafka avoids those: they read as options on a command line). A cluster id must be
+     * unique, not secret, so it comes from ThreadLocalRandom: UUID.randomUUID would initialise
+     * SecureRandom and the security providers, 10-20 ms on a fresh data directory's start path.
+     */
+    static String newClusterId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String id;
+        do {
+            byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(random.nextLong()).putLong(random.nextLong()).array();
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
+        return id;
     }
 
     private Map<TopicPartition, Long> readCheckpointOrEmpty(OffsetCheckpointFile file) {

@@ -187,4 +187,18 @@ class LogEngineApiTest {
             assertEquals(-1, p.offsetForTimestamp(2991));
         }
     }
+
+    @Test
+    void aFreshDataDirectoryGetsAClusterIdInKafkasFormat() throws Exception {
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String id = LogEngine.newClusterId();
+            assertTrue(id.matches("[A-Za-z0-9_][A-Za-z0-9_-]{21}"), id); // 16 bytes, URL-safe base64, no '-' first
+            assertTrue(seen.add(id), "ids repeat: " + id);
+        }
+        try (LogEngine engine = LogEngine.open(dir)) {
+            String meta = java.nio.file.Files.readString(dir.resolve(LogEngine.META_PROPERTIES));
+            assertTrue(meta.matches("(?s).*\\ncluster\\.id=[A-Za-z0-9_][A-Za-z0-9_-]{21}\\n.*"), meta);
+        }
+    }
 }
