@@ -18,11 +18,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -93,27 +96,20 @@ class CompressedCompactionTest {
 
             TreeMap<Long, Written> kafkaSees = new TreeMap<>();
             int compressedBatches = 0;
-            for (LogSegment segment : PartitionLogs.of(p).segments()) {
-                if (segment.baseOffset() >= activeBase) {
-                    break;
+            for (MutableRecordBatch batch : batchesBelow(p, activeBase)) {
+                assertEquals(PRODUCER_ID, batch.producerId());
+                assertEquals(RECORDS_PER_BATCH - 1, batch.lastOffset() - batch.baseOffset(),
+                        "the batch keeps its offset range");
+                assertEquals(batch.baseOffset(), batch.baseSequence(), "sequences stay with their offsets");
+                if (batch.countOrNull() != null && batch.countOrNull() > 0) {
+                    assertEquals(CompressionType.forName(codec), batch.compressionType());
+                    compressedBatches++;
                 }
-                ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment.logFile()));
-                for (MutableRecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
-                    batch.ensureValid();
-                    assertEquals(PRODUCER_ID, batch.producerId());
-                    assertEquals(RECORDS_PER_BATCH - 1, batch.lastOffset() - batch.baseOffset(),
-                            "the batch keeps its offset range");
-                    assertEquals(batch.baseOffset(), batch.baseSequence(), "sequences stay with their offsets");
-                    if (batch.countOrNull() != null && batch.countOrNull() > 0) {
-                        assertEquals(CompressionType.forName(codec), batch.compressionType());
-                        compressedBatches++;
-                    }
-                    for (Record record : batch) {
-                        String value = record.hasValue() ? StandardCharsets.UTF_8.decode(record.value()).toString()
-                                : null;
-                        kafkaSees.put(record.offset(), new Written(StandardCharsets.UTF_8.decode(record.key())
-                                .toString(), value, record.timestamp()));
-                    }
+                for (Record record : batch) {
+                    String value = record.hasValue() ? StandardCharsets.UTF_8.decode(record.value()).toString()
+                            : null;
+                    kafkaSees.put(record.offset(), new Written(StandardCharsets.UTF_8.decode(record.key())
+                            .toString(), value, record.timestamp()));
                 }
             }
             assertEquals(expected, kafkaSees, codec);
@@ -122,22 +118,31 @@ class CompressedCompactionTest {
             // A second pass past the delete horizon drops the surviving tombstones, still recompressing.
             now.addAndGet(5_000);
             engine.cleanLogsNow();
-            for (LogSegment segment : PartitionLogs.of(p).segments()) {
-                if (segment.baseOffset() >= activeBase) {
-                    break;
-                }
-                ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment.logFile()));
-                for (MutableRecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
-                    batch.ensureValid();
-                    for (Record record : batch) {
-                        assertTrue(record.hasValue(), "tombstone at " + record.offset() + " outlived its horizon");
-                        assertEquals(expected.get(record.offset()), new Written(StandardCharsets.UTF_8
-                                .decode(record.key()).toString(), StandardCharsets.UTF_8.decode(record.value())
-                                .toString(), record.timestamp()));
-                    }
+            for (MutableRecordBatch batch : batchesBelow(p, activeBase)) {
+                for (Record record : batch) {
+                    assertTrue(record.hasValue(), "tombstone at " + record.offset() + " outlived its horizon");
+                    assertEquals(expected.get(record.offset()), new Written(StandardCharsets.UTF_8
+                            .decode(record.key()).toString(), StandardCharsets.UTF_8.decode(record.value())
+                            .toString(), record.timestamp()));
                 }
             }
         }
+    }
+
+    /** The batches of the segments below {@code activeBase}, read and CRC-checked by Kafka's own reader. */
+    private static List<MutableRecordBatch> batchesBelow(Partition p, long activeBase) throws IOException {
+        List<MutableRecordBatch> batches = new ArrayList<>();
+        for (LogSegment segment : PartitionLogs.of(p).segments()) {
+            if (segment.baseOffset() >= activeBase) {
+                break;
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment.logFile()));
+            for (MutableRecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
+                batch.ensureValid();
+                batches.add(batch);
+            }
+        }
+        return batches;
     }
 
     @ParameterizedTest
