@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
 import io.fjord.log.group.GroupCoordinator;
+import io.fjord.net.NetMetrics;
 import io.fjord.net.NetServer;
 
 import java.io.IOException;
@@ -60,6 +61,11 @@ public final class Broker implements AutoCloseable {
 
     public InetSocketAddress boundAddress() {
         return server.boundAddress();
+    }
+
+    /** The listener's counters: open, accepted and rejected connections, frames, bytes, errors. */
+    public NetMetrics netMetrics() {
+        return server.metrics();
     }
 
     @Override
