@@ -56,6 +56,7 @@ public final class Bench {
         Path workDir = ownWorkDir ? Files.createTempDirectory("fjord-bench-")
                 : Files.createDirectories(options.workDir());
         Results results = new Results();
+        List<SendfileFloor.Result> floor;
         try {
             if (!options.smoke()) {
                 System.out.println("=== client warm-up (not measured) ===");
@@ -85,15 +86,31 @@ public final class Bench {
                     deleteData(sessionDir);
                 }
             }
+            floor = measureSendfileFloor(options, results, workDir);
         } finally {
             if (ownWorkDir) {
                 deleteRecursively(workDir);
             }
         }
-        new Report(options, results).write(started, Instant.now());
+        new Report(options, results, floor).write(started, Instant.now());
         System.out.println("Report: " + options.reportFile().toAbsolutePath() + ", charts in "
                 + options.imageDir().toAbsolutePath());
         return results;
+    }
+
+    /**
+     * The kernel's own price of the consume workloads' sendfile on this machine, no broker running
+     * ({@link SendfileFloor}); the paced reader holds the rate Fjord's 100 B, 8 p consume reached.
+     */
+    private static List<SendfileFloor.Result> measureSendfileFloor(BenchOptions options, Results results, Path workDir)
+            throws IOException, InterruptedException {
+        System.out.println("=== sendfile floor (no broker) ===");
+        String consumeRate = Metrics.megabytes(Metrics.consumeLabel(Metrics.MAX_RATE_SPEC));
+        double pacedMegabytesPerSecond = results.has(consumeRate) && options.brokers().contains(BrokerKind.FJORD)
+                ? results.row(consumeRate).median(BrokerKind.FJORD) : SendfileFloor.DEFAULT_PACED_MEGABYTES_PER_SECOND;
+        long fileBytes = options.smoke() ? 8_000_000L : SendfileFloor.DEFAULT_FILE_BYTES;
+        int passes = options.smoke() ? 2 : SendfileFloor.DEFAULT_PASSES;
+        return SendfileFloor.measure(workDir, fileBytes, passes, (long) (pacedMegabytesPerSecond * 1_000_000));
     }
 
     /** The brokers in the order of {@code round}: as given in odd rounds, reversed in even ones. */

@@ -21,10 +21,13 @@ final class Report {
 
     private final BenchOptions options;
     private final Results results;
+    private final List<SendfileFloor.Result> sendfileFloor;
 
-    Report(BenchOptions options, Results results) {
+    /** @param sendfileFloor the no-broker sendfile measurement of the same run, or empty */
+    Report(BenchOptions options, Results results, List<SendfileFloor.Result> sendfileFloor) {
         this.options = options;
         this.results = results;
+        this.sendfileFloor = List.copyOf(sendfileFloor);
     }
 
     void write(Instant started, Instant finished) throws IOException {
@@ -67,6 +70,7 @@ final class Report {
                     .append(target.boundText()).append(" | ")
                     .append(present ? (target.met(results) ? "yes" : "**no**") : "not measured").append(" |\n");
         }
+        appendSendfileFloor(md);
         md.append("\n### All results\n\n| metric | unit | Fjord | Kafka | Fjord / Kafka |\n|---|---|---:|---:|---:|\n");
         for (Results.Row row : results.rows()) {
             md.append("| ").append(row.label).append(" | ").append(row.unit).append(" | ")
@@ -85,6 +89,36 @@ final class Report {
         }
         md.append("\n</details>\n");
         return md.toString();
+    }
+
+    /**
+     * The consume figures next to what sendfile alone costs here: how much of each broker's CPU/GB
+     * is the kernel's, which depends on how the client reads and which no broker can avoid.
+     */
+    private void appendSendfileFloor(StringBuilder md) {
+        if (sendfileFloor.isEmpty()) {
+            return;
+        }
+        md.append("\n### Sendfile floor (no broker)\n\n")
+                .append("One thread sends a file to a loopback socket with `FileChannel.transferTo`, another reads it ")
+                .append("(`io.fjord.bench.SendfileFloor`, run after the rounds); sender thread CPU per GB, median ")
+                .append("over the passes after the first. A consumer waiting for its fetch response reads like ")
+                .append("the draining reader.\n\n| reader | sender CPU s/GB | MB/s |\n|---|---:|---:|\n");
+        for (SendfileFloor.Result floor : sendfileFloor) {
+            String reader = switch (floor.reader()) {
+                case DRAINING -> "draining: reads as fast as it can, blocks when the socket is empty";
+                case PACED -> "paced: holds Fjord's 100 B, 8 p consume rate (500 MB/s if not measured), never blocks";
+            };
+            md.append("| ").append(reader).append(" | ").append(number(floor.medianCpuSecondsPerGb())).append(" | ")
+                    .append(number(floor.medianMegabytesPerSecond())).append(" |\n");
+        }
+        String consumeCpu = Metrics.cpuPerGb(Metrics.consumeLabel(Metrics.MAX_RATE_SPEC));
+        if (results.has(consumeCpu)) {
+            Results.Row row = results.row(consumeCpu);
+            md.append("\nFor comparison, ").append(consumeCpu).append(": Fjord ")
+                    .append(number(row.median(BrokerKind.FJORD))).append(", Kafka ")
+                    .append(number(row.median(BrokerKind.KAFKA))).append(" CPU s/GB.\n");
+        }
     }
 
     private List<String> writeCharts() throws IOException {

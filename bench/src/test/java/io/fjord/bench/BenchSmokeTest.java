@@ -56,6 +56,7 @@ class BenchSmokeTest {
             }
             String markdown = Files.readString(report, StandardCharsets.UTF_8);
             assertTrue(markdown.contains(Report.BEGIN) && markdown.contains("| metric | unit | Fjord | Kafka"), markdown);
+            assertTrue(markdown.contains("### Sendfile floor (no broker)") && markdown.contains("| draining: "), markdown);
             for (String chart : List.of("bench-produce-throughput.png", "bench-cpu-per-gb.png",
                     "bench-e2e-latency.png", "bench-footprint.png")) {
                 assertTrue(Files.size(temp.resolve("docs/img").resolve(chart)) > 1000, chart);
