@@ -169,6 +169,25 @@ abstract class AbstractIndex implements Closeable
         indexFile.truncateFileTo(count * entrySizeBytes);
     }
 
+    /**
+     * Makes room for {@code moreEntries} appends without page faults into the file's preallocated
+     * hole (see {@link MappedIndexFile#writeThrough}); writer thread only. Appends work without
+     * it, just slower on their first store into each fresh page; calling it before the log bytes
+     * are written lets a full disk fail the append before anything has changed.
+     *
+     * @throws IOException if the zeros cannot be written (a full disk, for one)
+     */
+    public final void prepareAppends(final int moreEntries) throws IOException
+    {
+        buffer();
+        if (moreEntries < 0)
+        {
+            throw new IllegalArgumentException("moreEntries must be >= 0: " + moreEntries + " for " + file());
+        }
+        final long endBytes = (long)Math.min(maxEntries, (long)writerEntries() + moreEntries) * entrySizeBytes;
+        indexFile.writeThrough((int)endBytes);
+    }
+
     /** Forces the mapped entries to the storage device ({@code MappedByteBuffer.force()}). */
     public final void flush() throws IOException
     {

@@ -241,6 +241,11 @@ public final class LogSegment implements Closeable {
         int startPosition = writeEnd();
         int start = records.position();
         int length = records.remaining();
+        // Before any log byte moves: the index pages these batches may need become resident now
+        // (no read-around faults on the writer's stores), and a full disk fails the append here.
+        int maxNewEntries = maxIndexEntriesFor(length);
+        offsetIndex.prepareAppends(maxNewEntries);
+        timeIndex.prepareAppends(maxNewEntries);
         try {
             int written = 0;
             while (written < length) {
@@ -261,6 +266,15 @@ public final class LogSegment implements Closeable {
             position += size;
         }
         pendingEnd = startPosition + length;
+    }
+
+    /**
+     * The most index entries {@code lengthBytes} of batches can add: at most one per batch (a batch
+     * is at least a header long), and after the first at most one per {@code index.interval.bytes}.
+     */
+    private int maxIndexEntriesFor(int lengthBytes) {
+        return 1 + Math.min(lengthBytes / RecordBatchDescriptor.HEADER_SIZE,
+                lengthBytes / Math.max(1, indexIntervalBytes));
     }
 
     /** Makes everything {@link #write written} so far visible to readers (a volatile store). */
