@@ -458,6 +458,9 @@ public final class LogSegment implements Closeable {
         nextOffset = baseOffset;
 
         long fileSize = channel.size();
+        int maxNewEntries = maxIndexEntriesFor((int) Math.min(fileSize, Integer.MAX_VALUE));
+        offsetIndex.prepareAppends(maxNewEntries);
+        timeIndex.prepareAppends(maxNewEntries);
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         long position = 0;
         String stopReason = null;
