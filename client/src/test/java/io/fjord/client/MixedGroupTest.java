@@ -1,10 +1,13 @@
 package io.fjord.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,16 +60,24 @@ class MixedGroupTest {
             wire.put("bootstrap.servers", broker.bootstrap());
 
             Set<String> consumed = ConcurrentHashMap.newKeySet();
-            ConcurrentHashMap<String, Set<TopicPartition>> finalAssignments = new ConcurrentHashMap<>();
+            ConcurrentHashMap<String, Set<TopicPartition>> assignments = new ConcurrentHashMap<>();
+            // The assignments while both are members: once one consumer stops and leaves, the other is
+            // handed both partitions, so the state after stopping says nothing about the split.
+            Map<String, Set<TopicPartition>> split = null;
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService threads = Executors.newFixedThreadPool(2);
             try {
                 Future<?> a = threads.submit(() -> run("embedded", FjordClients.consumer(engine, props), consumed,
-                        finalAssignments, stop));
+                        assignments, stop));
                 Future<?> b = threads.submit(() -> run("wire", new KafkaConsumer<String, String>(wire), consumed,
-                        finalAssignments, stop));
+                        assignments, stop));
                 long deadline = System.currentTimeMillis() + 60_000;
-                while (System.currentTimeMillis() < deadline && !(consumed.size() == 10 && splitBetweenBoth(finalAssignments))) {
+                while (System.currentTimeMillis() < deadline) {
+                    Map<String, Set<TopicPartition>> snapshot = Map.copyOf(assignments);
+                    if (consumed.size() == 10 && splitBetweenBoth(snapshot)) {
+                        split = snapshot;
+                        break;
+                    }
                     Thread.sleep(50);
                 }
                 stop.set(true);
@@ -78,12 +89,14 @@ class MixedGroupTest {
                 threads.awaitTermination(30, TimeUnit.SECONDS);
             }
             assertEquals(10, consumed.size());
-            assertEquals(1, finalAssignments.get("embedded").size());
-            assertEquals(1, finalAssignments.get("wire").size());
+            assertNotNull(split, "the consumers never held one partition each; last seen: " + assignments);
+            assertEquals(1, split.get("embedded").size());
+            assertEquals(1, split.get("wire").size());
+            assertNotEquals(split.get("embedded"), split.get("wire"));
         }
     }
 
-    private static boolean splitBetweenBoth(ConcurrentHashMap<String, Set<TopicPartition>> assignments) {
+    private static boolean splitBetweenBoth(Map<String, Set<TopicPartition>> assignments) {
         Set<TopicPartition> e = assignments.get("embedded");
         Set<TopicPartition> w = assignments.get("wire");
         return e != null && w != null && e.size() == 1 && w.size() == 1 && !e.equals(w);
