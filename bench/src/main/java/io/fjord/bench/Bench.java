@@ -106,8 +106,9 @@ public final class Bench {
             throws InterruptedException {
         System.out.println("=== sendfile floor (no broker) ===");
         String consumeRate = Metrics.megabytes(Metrics.consumeLabel(Metrics.MAX_RATE_SPEC));
-        double pacedMegabytesPerSecond = results.has(consumeRate) && options.brokers().contains(BrokerKind.FJORD)
-                ? results.row(consumeRate).median(BrokerKind.FJORD) : SendfileFloor.DEFAULT_PACED_MEGABYTES_PER_SECOND;
+        double measured = results.has(consumeRate) && options.brokers().contains(BrokerKind.FJORD)
+                ? results.row(consumeRate).median(BrokerKind.FJORD) : Double.NaN;
+        double pacedMegabytesPerSecond = measured > 0 ? measured : SendfileFloor.DEFAULT_PACED_MEGABYTES_PER_SECOND;
         long fileBytes = options.smoke() ? 8_000_000L : SendfileFloor.DEFAULT_FILE_BYTES;
         int passes = options.smoke() ? 2 : SendfileFloor.DEFAULT_PASSES;
         try {
