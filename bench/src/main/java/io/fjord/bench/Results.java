@@ -33,13 +33,7 @@ final class Results {
 
         /** Median over rounds: robust to one round hit by other work on the machine. */
         double median(BrokerKind kind) {
-            List<Double> sorted = new ArrayList<>(values(kind));
-            if (sorted.isEmpty()) {
-                return Double.NaN;
-            }
-            Collections.sort(sorted);
-            int mid = sorted.size() / 2;
-            return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+            return Results.median(values(kind));
         }
 
         /** Fjord / Kafka of the medians; NaN when Kafka's is 0 (a smoke workload under one CPU tick). */
@@ -50,6 +44,17 @@ final class Results {
     }
 
     private final Map<String, Row> rows = new LinkedHashMap<>();
+
+    /** The median of {@code values}, NaN when there are none. */
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        Collections.sort(sorted);
+        int mid = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+    }
 
     void add(String label, String unit, boolean lowerIsBetter, BrokerKind kind, double value) {
         Row row = rows.computeIfAbsent(label, l -> new Row(l, unit, lowerIsBetter));

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,15 +49,18 @@ public final class SendfileFloor {
     enum ReaderKind { DRAINING, PACED }
 
     /** One reader's passes: sender CPU seconds per GB and MB/s, pass by pass. */
-    record Result(ReaderKind reader, double[] cpuSecondsPerGb, double[] megabytesPerSecond) {
+    record Result(ReaderKind reader, List<Double> cpuSecondsPerGb, List<Double> megabytesPerSecond) {
         /** Median over the passes after the first (the first one warms the JIT and the page cache). */
         double medianCpuSecondsPerGb() {
-            return median(Arrays.copyOfRange(cpuSecondsPerGb, cpuSecondsPerGb.length > 1 ? 1 : 0, cpuSecondsPerGb.length));
+            return Results.median(afterFirst(cpuSecondsPerGb));
         }
 
         double medianMegabytesPerSecond() {
-            return median(Arrays.copyOfRange(megabytesPerSecond, megabytesPerSecond.length > 1 ? 1 : 0,
-                    megabytesPerSecond.length));
+            return Results.median(afterFirst(megabytesPerSecond));
+        }
+
+        private static List<Double> afterFirst(List<Double> passes) {
+            return passes.size() > 1 ? passes.subList(1, passes.size()) : passes;
         }
     }
 
@@ -129,8 +131,8 @@ public final class SendfileFloor {
     private static Result run(Path file, int passes, ReaderKind kind, long pacedBytesPerSecond) throws IOException,
             InterruptedException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        double[] cpu = new double[passes];
-        double[] rate = new double[passes];
+        List<Double> cpu = new ArrayList<>(passes);
+        List<Double> rate = new ArrayList<>(passes);
         AtomicLong received = new AtomicLong();
         AtomicReference<Throwable> readerFailure = new AtomicReference<>();
         long fileBytes;
@@ -156,8 +158,8 @@ public final class SendfileFloor {
                                 socket);
                     }
                     double gigabytes = fileBytes / 1e9;
-                    cpu[pass] = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9 / gigabytes;
-                    rate[pass] = fileBytes / 1e6 / ((System.nanoTime() - start) / 1e9);
+                    cpu.add((threads.getCurrentThreadCpuTime() - cpuStart) / 1e9 / gigabytes);
+                    rate.add(fileBytes / 1e6 / ((System.nanoTime() - start) / 1e9));
                 }
             } finally {
                 reader.join(60_000);
@@ -173,7 +175,7 @@ public final class SendfileFloor {
             throw new IOException("The " + kind + " reader got " + received.get() + " bytes of "
                     + fileBytes * passes);
         }
-        return new Result(kind, cpu, rate);
+        return new Result(kind, List.copyOf(cpu), List.copyOf(rate));
     }
 
     private static void read(SocketChannel socket, ReaderKind kind, long pacedBytesPerSecond, AtomicLong received)
@@ -198,14 +200,7 @@ public final class SendfileFloor {
         }
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
-    private static String format(double[] values, String format) {
+    private static String format(List<Double> values, String format) {
         StringBuilder out = new StringBuilder();
         for (double value : values) {
             out.append(out.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, format, value));

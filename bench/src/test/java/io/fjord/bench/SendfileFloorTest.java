@@ -26,7 +26,7 @@ class SendfileFloorTest {
         assertEquals(List.of(SendfileFloor.ReaderKind.DRAINING, SendfileFloor.ReaderKind.PACED),
                 results.stream().map(SendfileFloor.Result::reader).toList());
         for (SendfileFloor.Result result : results) {
-            assertEquals(3, result.cpuSecondsPerGb().length);
+            assertEquals(3, result.cpuSecondsPerGb().size());
             assertTrue(result.medianCpuSecondsPerGb() > 0 && Double.isFinite(result.medianCpuSecondsPerGb()),
                     result.reader() + " CPU " + result.medianCpuSecondsPerGb());
             assertTrue(result.medianMegabytesPerSecond() > 0, result.reader() + " rate");
