@@ -241,11 +241,8 @@ public final class LogSegment implements Closeable {
         int startPosition = writeEnd();
         int start = records.position();
         int length = records.remaining();
-        // Before any log byte moves: the index pages these batches may need become resident now
-        // (no read-around faults on the writer's stores), and a full disk fails the append here.
-        int maxNewEntries = maxIndexEntriesFor(length);
-        offsetIndex.prepareAppends(maxNewEntries);
-        timeIndex.prepareAppends(maxNewEntries);
+        // Before any log byte moves, so a full disk fails the append here.
+        prepareIndexesFor(length);
         try {
             int written = 0;
             while (written < length) {
@@ -269,12 +266,16 @@ public final class LogSegment implements Closeable {
     }
 
     /**
-     * The most index entries {@code lengthBytes} of batches can add: at most one per batch (a batch
-     * is at least a header long), and after the first at most one per {@code index.interval.bytes}.
+     * Makes the index pages that {@code lengthBytes} of batches may need resident before the
+     * writer stores entries there (no read-around faults into the preallocated hole). They add at
+     * most one entry per batch (a batch is at least a header long), and after the first at most
+     * one per {@code index.interval.bytes}.
      */
-    private int maxIndexEntriesFor(int lengthBytes) {
-        return 1 + Math.min(lengthBytes / RecordBatchDescriptor.HEADER_SIZE,
+    private void prepareIndexesFor(int lengthBytes) throws IOException {
+        int maxNewEntries = 1 + Math.min(lengthBytes / RecordBatchDescriptor.HEADER_SIZE,
                 lengthBytes / Math.max(1, indexIntervalBytes));
+        offsetIndex.prepareAppends(maxNewEntries);
+        timeIndex.prepareAppends(maxNewEntries);
     }
 
     /** Makes everything {@link #write written} so far visible to readers (a volatile store). */
@@ -458,9 +459,7 @@ public final class LogSegment implements Closeable {
         nextOffset = baseOffset;
 
         long fileSize = channel.size();
-        int maxNewEntries = maxIndexEntriesFor((int) Math.min(fileSize, Integer.MAX_VALUE));
-        offsetIndex.prepareAppends(maxNewEntries);
-        timeIndex.prepareAppends(maxNewEntries);
+        prepareIndexesFor((int) Math.min(fileSize, Integer.MAX_VALUE));
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         long position = 0;
         String stopReason = null;
