@@ -68,6 +68,7 @@ public final class LogEngine implements AutoCloseable {
     private final WriterPool writers;
     private final ScheduledThreadPoolExecutor scheduler;
     private final LogCleaner cleaner;
+    private final EngineMetrics metrics = new EngineMetrics();
     private GroupCoordinator groupCoordinator;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<LogSegment> retiring = ConcurrentHashMap.newKeySet();
@@ -306,6 +307,11 @@ public final class LogEngine implements AutoCloseable {
 
     public EngineConfig config() {
         return config;
+    }
+
+    /** The engine's health counters: faults an operator must know about. */
+    public EngineMetrics metrics() {
+        return metrics;
     }
 
     public Path dataDir() {
