@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * Counters and gauges of the engine's health: the faults an operator must learn about (a full disk, a
  * corrupt file rebuilt, a half-created topic removed) are logged once and counted here, so a monitoring
@@ -9,4 +11,86 @@ package io.fjord.log;
  * <p>Thread safety: every counter is safe to bump from any thread and to read at any time.
  */
 public final class EngineMetrics {
+    private final LongAdder failedTopicCreations = new LongAdder();
+    private final LongAdder unfinishedTopicCreationsRemoved = new LongAdder();
+    private final LongAdder interruptedTopicDeletionsFinished = new LongAdder();
+    private final LongAdder strayPartitionDirectoriesRemoved = new LongAdder();
+    private final LongAdder storageErrors = new LongAdder();
+    private final LongAdder diskFullEpisodes = new LongAdder();
+    private volatile boolean diskFull;
+
+    /** CreateTopics/CreatePartitions that failed part way; what they had made was removed at once. */
+    public long failedTopicCreations() {
+        return failedTopicCreations.sum();
+    }
+
+    /**
+     * Topics found on start with partition directories but no commit marker (a creation cut short
+     * by a crash, or whose clean-up failed too), whose leftovers were deleted.
+     */
+    public long unfinishedTopicCreationsRemoved() {
+        return unfinishedTopicCreationsRemoved.sum();
+    }
+
+    /** Topic deletions a crash (or an I/O error) interrupted, finished on start. */
+    public long interruptedTopicDeletionsFinished() {
+        return interruptedTopicDeletionsFinished.sum();
+    }
+
+    /** Partition directories beyond a topic's committed partition count (a failed CreatePartitions), removed on start. */
+    public long strayPartitionDirectoriesRemoved() {
+        return strayPartitionDirectoriesRemoved.sum();
+    }
+
+    /** Appends (and their fsyncs) that failed with an I/O error, a full disk included. */
+    public long storageErrors() {
+        return storageErrors.sum();
+    }
+
+    /** Whether the last write attempt found the disk full; cleared by the next successful append. */
+    public boolean diskFull() {
+        return diskFull;
+    }
+
+    /** How many times the disk was found full after having had space (each is logged once). */
+    public long diskFullEpisodes() {
+        return diskFullEpisodes.sum();
+    }
+
+    void failedTopicCreation() {
+        failedTopicCreations.increment();
+    }
+
+    void unfinishedTopicCreationRemoved() {
+        unfinishedTopicCreationsRemoved.increment();
+    }
+
+    void interruptedTopicDeletionFinished() {
+        interruptedTopicDeletionsFinished.increment();
+    }
+
+    void strayPartitionDirectoryRemoved() {
+        strayPartitionDirectoriesRemoved.increment();
+    }
+
+    void storageError() {
+        storageErrors.increment();
+    }
+
+    /** Sets the gauge; true when this call changed it (the caller logs the change once). */
+    boolean diskFull(boolean full) {
+        if (diskFull == full) {
+            return false;
+        }
+        synchronized (this) {
+            if (diskFull == full) {
+                return false;
+            }
+            diskFull = full;
+            if (full) {
+                diskFullEpisodes.increment();
+            }
+            return true;
+        }
+    }
 }

@@ -63,6 +63,7 @@ public final class LogEngine implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final TopicMetadataFiles metadataFiles;
+    private final TopicLeftovers leftovers;
     private final OffsetCheckpointFile recoveryPoints;
     private final OffsetCheckpointFile logStarts;
     private final WriterPool writers;
@@ -97,6 +98,7 @@ public final class LogEngine implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.metadataFiles = new TopicMetadataFiles(dataDir);
+        this.leftovers = new TopicLeftovers(dataDir, metadataFiles, metrics);
         this.recoveryPoints = new OffsetCheckpointFile(dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
         this.logStarts = new OffsetCheckpointFile(dataDir.resolve(LOG_START_CHECKPOINT));
         this.writers = new WriterPool(config.writerThreads(), config.writerQueueCapacity(), config.appendTimeoutMs());
@@ -165,6 +167,7 @@ public final class LogEngine implements AutoCloseable {
         Map<TopicPartition, Long> starts = readCheckpointOrEmpty(logStarts);
 
         deleteLeftoverDeleteDirectories();
+        leftovers.removeUnfinishedCreations(); // first: their directories are not Kafka's to adopt
         Map<String, Integer> adopted = partitionDirectoriesWithoutMetadata();
         for (Map.Entry<String, Integer> entry : adopted.entrySet()) {
             LOG.log(System.Logger.Level.INFO, "Adopting topic {0} ({1} partitions) found without metadata",
@@ -172,9 +175,18 @@ public final class LogEngine implements AutoCloseable {
             metadataFiles.write(new TopicMetadataFiles.Stored(entry.getKey(), entry.getValue(), TopicConfig.defaults(),
                     false));
         }
-        for (TopicMetadataFiles.Stored stored : metadataFiles.readAll()) {
+        List<TopicMetadataFiles.Stored> storedTopics = metadataFiles.readAll();
+        Map<String, Integer> committedCounts = new HashMap<>();
+        for (TopicMetadataFiles.Stored stored : storedTopics) {
             if (stored.deleting()) {
-                finishDeletion(stored.name(), stored.partitions());
+                leftovers.finishDeletion(stored.name());
+            } else {
+                committedCounts.put(stored.name(), stored.partitions());
+            }
+        }
+        leftovers.removeStrayPartitions(committedCounts);
+        for (TopicMetadataFiles.Stored stored : storedTopics) {
+            if (stored.deleting()) {
                 continue;
             }
             TopicConfig effective = config.topicDefaults().overriddenBy(stored.config());
@@ -318,7 +330,15 @@ public final class LogEngine implements AutoCloseable {
         return dataDir;
     }
 
-    /** Creates a topic with the given partition count and its own configs (unset ones use the defaults). */
+    /**
+     * Creates a topic with the given partition count and its own configs (unset ones use the defaults).
+     * All partitions or none: the topic's metadata file, its commit marker, is written (durably) only
+     * after every partition exists; a failure part way closes and deletes what was made and throws,
+     * and a crash part way leaves a creation intent that the next open cleans up ({@link TopicLeftovers}).
+     *
+     * @throws LogStorageException the files could not be created (e.g. too many open files, a full
+     *                             disk); the topic does not exist and may be created again
+     */
     public void createTopic(String name, int partitions, TopicConfig topicConfig) {
         ensureOpen();
         TopicNames.validate(name);
@@ -329,13 +349,71 @@ public final class LogEngine implements AutoCloseable {
                 throw new TopicExistsException("Topic '" + name + "' already exists");
             }
             TopicConfig effective = config.topicDefaults().overriddenBy(topicConfig);
+            Partition[] created = null;
             try {
+                metadataFiles.writeCreationIntent(name);
+                created = openPartitions(name, 0, partitions, effective, null);
+                AtomicFiles.fsyncDirectory(dataDir); // the directories exist before the marker says so
                 metadataFiles.write(new TopicMetadataFiles.Stored(name, partitions, topicConfig, false));
-                Partition[] created = openPartitions(name, 0, partitions, effective, null);
-                topics.put(name, new Topic(name, topicConfig, created));
-            } catch (IOException e) {
-                throw new LogStorageException("Cannot create topic '" + name + "': " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                metrics.failedTopicCreation();
+                undoCreation(name, partitions, created, e);
+                if (e instanceof FjordException fjord) {
+                    throw fjord;
+                }
+                throw new LogStorageException("Cannot create topic '" + name + "' with " + partitions
+                        + " partitions, nothing was created: " + e.getMessage(), e);
             }
+            try {
+                metadataFiles.deleteCreationIntent(name);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Topic {0} is created; its creation intent stays until the next"
+                        + " start: {1}", name, e.getMessage());
+            }
+            topics.put(name, new Topic(name, topicConfig, created));
+        }
+    }
+
+    /**
+     * After a failed creation: the marker (if its write got that far), the directories, then the
+     * intent, in that order, so that a failure here leaves the intent for the next open to finish.
+     */
+    private void undoCreation(String name, int partitions, Partition[] created, Exception cause) {
+        try {
+            if (created != null) {
+                discardPartitions(name, 0, partitions, created);
+            }
+            metadataFiles.delete(name);
+            metadataFiles.deleteCreationIntent(name);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+            LOG.log(System.Logger.Level.WARNING, "Cleaning up the failed creation of topic {0} failed too ({1}); the"
+                    + " next start removes its leftovers", name, e.toString());
+        }
+        LOG.log(System.Logger.Level.WARNING, "Creating topic {0} ({1} partitions) failed; nothing was kept: {2}", name,
+                partitions, cause.toString());
+    }
+
+    /** Closes and deletes partitions {@code [from, to)}: the opened ones in {@code opened}, and any directory. */
+    private void discardPartitions(String name, int from, int to, Partition[] opened) throws IOException {
+        IOException failure = null;
+        for (int p = from; p < to; p++) {
+            try {
+                if (opened != null && opened[p] != null) {
+                    opened[p].log().closeAndDeleteFiles();
+                    opened[p] = null;
+                }
+                deleteRecursively(dataDir.resolve(new TopicPartition(name, p).directoryName()));
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -343,22 +421,35 @@ public final class LogEngine implements AutoCloseable {
         createTopic(name, partitions, TopicConfig.defaults());
     }
 
+    /**
+     * Opens new partitions {@code [from, to)}. All or none: when one fails, those opened so far are
+     * closed and every directory of the range is deleted before the failure is rethrown.
+     */
     private Partition[] openPartitions(String name, int from, int to, TopicConfig effective, Partition[] existing)
             throws IOException {
         Partition[] result = new Partition[to];
         if (existing != null) {
             System.arraycopy(existing, 0, result, 0, existing.length);
         }
-        for (int p = from; p < to; p++) {
-            TopicPartition tp = new TopicPartition(name, p);
-            Path dir = dataDir.resolve(tp.directoryName());
-            if (Files.exists(dir)) {
-                deleteRecursively(dir); // a leftover of a crashed deletion of a same-named topic
+        try {
+            for (int p = from; p < to; p++) {
+                TopicPartition tp = new TopicPartition(name, p);
+                Path dir = dataDir.resolve(tp.directoryName());
+                if (Files.exists(dir)) {
+                    deleteRecursively(dir); // a leftover of a crashed deletion of a same-named topic
+                }
+                PartitionLog log = PartitionLog.open(dir, tp, effective, 0, 0, true, config.fileIo(), config.clock(),
+                        this::retire, config.maxDecompressedBatchBytes());
+                log.appendListener(appendDispatcher);
+                result[p] = new Partition(this, log, writers);
             }
-            PartitionLog log = PartitionLog.open(dir, tp, effective, 0, 0, true, config.fileIo(), config.clock(),
-                    this::retire, config.maxDecompressedBatchBytes());
-            log.appendListener(appendDispatcher);
-            result[p] = new Partition(this, log, writers);
+        } catch (IOException | RuntimeException e) {
+            try {
+                discardPartitions(name, from, to, result);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
         return result;
     }
@@ -381,13 +472,27 @@ public final class LogEngine implements AutoCloseable {
                         + " partitions; the new count must be larger, got " + newTotal);
             }
             checkPartitionCount(name, newTotal);
+            Partition[] grown = null;
             try {
+                // The new count is the commit marker: written after the directories, which a start
+                // finds stray (and deletes) while the count does not cover them.
+                grown = openPartitions(name, current, newTotal, config.topicDefaults().overriddenBy(topic.ownConfig),
+                        topic.partitions);
+                AtomicFiles.fsyncDirectory(dataDir);
                 metadataFiles.write(new TopicMetadataFiles.Stored(name, newTotal, topic.ownConfig, false));
-                topic.partitions = openPartitions(name, current, newTotal,
-                        config.topicDefaults().overriddenBy(topic.ownConfig), topic.partitions);
-            } catch (IOException e) {
-                throw new LogStorageException("Cannot add partitions to '" + name + "': " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                metrics.failedTopicCreation();
+                if (grown != null) {
+                    try {
+                        discardPartitions(name, current, newTotal, grown);
+                    } catch (IOException | RuntimeException cleanup) {
+                        e.addSuppressed(cleanup); // the directories stay stray until the next start
+                    }
+                }
+                throw new LogStorageException("Cannot add partitions to '" + name + "' (it keeps its " + current
+                        + "): " + e.getMessage(), e);
             }
+            topic.partitions = grown;
         }
     }
 
@@ -433,17 +538,6 @@ public final class LogEngine implements AutoCloseable {
                 throw new LogStorageException("Cannot delete topic '" + name + "': " + e.getMessage(), e);
             }
         }
-    }
-
-    private void finishDeletion(String name, int partitions) throws IOException {
-        LOG.log(System.Logger.Level.INFO, "Finishing the interrupted deletion of topic {0}", name);
-        for (int p = 0; p < partitions; p++) {
-            Path dir = dataDir.resolve(new TopicPartition(name, p).directoryName());
-            if (Files.exists(dir)) {
-                deleteRecursively(dir);
-            }
-        }
-        metadataFiles.delete(name);
     }
 
     public Set<String> topics() {

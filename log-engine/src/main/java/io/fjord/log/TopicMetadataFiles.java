@@ -21,6 +21,14 @@ import java.util.TreeMap;
  * under {@code <data-dir>/topic-configs/} (a name that can never be a {@code <topic>-<n>}
  * partition directory). Written atomically. A topic being deleted is first marked
  * {@code deleting=true}, so a crash half-way through a deletion finishes it on the next start.
+ *
+ * <p>The properties file is a topic's commit marker: it is written last, after every partition
+ * directory exists, so a topic either has it and all its partitions, or does not exist. Before
+ * creating directories, creation writes an intent file ({@code <topic>.creating}): on start, an
+ * intent without its properties file names the directories of a creation cut short, which are
+ * deleted rather than mistaken for a Kafka log directory to adopt. Data directories written by
+ * versions without intent files open unchanged: their properties file was (and still is) what makes
+ * a topic exist.
  * <pre>
  *   partitions=8
  *   deleting=false
@@ -30,6 +38,7 @@ import java.util.TreeMap;
 final class TopicMetadataFiles {
     static final String DIRECTORY = "topic-configs";
     private static final String SUFFIX = ".properties";
+    private static final String CREATING_SUFFIX = ".creating";
     private static final String PARTITIONS = "partitions";
     private static final String DELETING = "deleting";
     private static final String CONFIG_PREFIX = "config.";
@@ -64,6 +73,35 @@ final class TopicMetadataFiles {
 
     void delete(String name) throws IOException {
         AtomicFiles.deleteDurably(file(name));
+    }
+
+    boolean exists(String name) {
+        return Files.exists(file(name));
+    }
+
+    /** Durably records that directories of {@code name} are about to be created (see the class comment). */
+    void writeCreationIntent(String name) throws IOException {
+        AtomicFiles.createMarker(directory.resolve(name + CREATING_SUFFIX));
+    }
+
+    /**
+     * Drops the intent once the topic is committed or its directories are gone. Needs no fsync: an
+     * intent that survives a crash next to its properties file is dropped on start.
+     */
+    void deleteCreationIntent(String name) throws IOException {
+        Files.deleteIfExists(directory.resolve(name + CREATING_SUFFIX));
+    }
+
+    /** Topics with a creation intent on disk. */
+    List<String> creationIntents() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + CREATING_SUFFIX)) {
+            for (Path file : files) {
+                String fileName = file.getFileName().toString();
+                names.add(fileName.substring(0, fileName.length() - CREATING_SUFFIX.length()));
+            }
+        }
+        return names;
     }
 
     List<Stored> readAll() throws IOException {
