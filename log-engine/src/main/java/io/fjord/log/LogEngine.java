@@ -101,7 +101,8 @@ public final class LogEngine implements AutoCloseable {
         this.leftovers = new TopicLeftovers(dataDir, metadataFiles, metrics);
         this.recoveryPoints = new OffsetCheckpointFile(dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
         this.logStarts = new OffsetCheckpointFile(dataDir.resolve(LOG_START_CHECKPOINT));
-        this.writers = new WriterPool(config.writerThreads(), config.writerQueueCapacity(), config.appendTimeoutMs());
+        this.writers = new WriterPool(config.writerThreads(), config.writerQueueCapacity(), config.appendTimeoutMs(),
+                new StorageHealth(dataDir, metrics));
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "fjord-scheduler");
             thread.setDaemon(true);

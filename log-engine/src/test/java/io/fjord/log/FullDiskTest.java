@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 
 import static io.fjord.log.TestRecords.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -359,6 +360,43 @@ class FullDiskTest {
             Partition p = engine.partition("t", 0);
             assertExactly(p, 15);
             appendSingles(p, 15, 16);
+        }
+    }
+
+    /**
+     * A full disk is visible to an operator: the gauge is up while appends fail, every failure is
+     * counted, and the gauge drops (one episode) once an append succeeds after space returns.
+     */
+    @Test
+    void aFullDiskIsCountedAndClearsWhenSpaceReturns() {
+        Disk disk = new Disk();
+        try (LogEngine engine = LogEngine.open(EngineConfig.builder(dir).fileIo(disk).build())) {
+            engine.createTopic("t", 1);
+            Partition p = engine.partition("t", 0);
+            appendSingles(p, 0, 3);
+            EngineMetrics metrics = engine.metrics();
+            assertFalse(metrics.diskFull());
+
+            disk.fillAfter(0);
+            for (int attempt = 0; attempt < 3; attempt++) {
+                assertStorageFailure(() -> p.append(bytes("k3"), bytes("v3"), 2_000), NO_SPACE);
+                assertTrue(metrics.diskFull(), "attempt " + attempt);
+            }
+            assertEquals(3, metrics.storageErrors());
+            assertEquals(1, metrics.diskFullEpisodes(), "one episode however many failures");
+
+            disk.free();
+            appendSingles(p, 3, 5);
+            assertFalse(metrics.diskFull(), "cleared by the first append after space returned");
+            assertEquals(1, metrics.diskFullEpisodes());
+            assertEquals(3, metrics.storageErrors());
+
+            disk.fillAfter(0);
+            assertStorageFailure(() -> p.append(bytes("k5"), bytes("v5"), 2_000), NO_SPACE);
+            assertEquals(2, metrics.diskFullEpisodes(), "a second episode");
+            disk.free();
+            appendSingles(p, 5, 6);
+            assertExactly(p, 6);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.fjord.log.writer;
 
 import io.fjord.log.FjordException;
+import io.fjord.log.LogStorageException;
 import io.fjord.log.partition.PartitionLog;
 
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ final class PartitionWriter implements Runnable {
     private final Queue<AppendRequest> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final int queueCapacity;
+    private final StorageOutcomeListener storage;
     private final Thread thread;
     private final List<AppendRequest> awaitingSync = new ArrayList<>();
     private final List<PartitionLog> logsToSync = new ArrayList<>();
@@ -50,8 +52,9 @@ final class PartitionWriter implements Runnable {
     private volatile boolean parked;
     private int idleCount;
 
-    PartitionWriter(String name, int queueCapacity) {
+    PartitionWriter(String name, int queueCapacity, StorageOutcomeListener storage) {
         this.queueCapacity = queueCapacity;
+        this.storage = storage;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
     }
@@ -114,6 +117,9 @@ final class PartitionWriter implements Runnable {
             request.baseOffset = log.append(request.records, request.leaderEpoch);
             request.lastOffset = log.lastAppendLastOffset();
         } catch (FjordException e) {
+            if (e instanceof LogStorageException storageFailure) {
+                storage.onStorageFailure(storageFailure);
+            }
             request.fail(e);
             return;
         } catch (RuntimeException | Error e) {
@@ -121,6 +127,7 @@ final class PartitionWriter implements Runnable {
             request.fail(new FjordException("Unexpected failure appending to " + log.topicPartition() + ": " + e, e));
             return;
         }
+        storage.onWriteSucceeded();
         if (log.config().syncDurability()) {
             awaitingSync.add(request);
             if (!log.syncPending()) {
@@ -140,6 +147,9 @@ final class PartitionWriter implements Runnable {
                 log.flush();
             } catch (FjordException e) {
                 failure = e;
+                if (e instanceof LogStorageException storageFailure) {
+                    storage.onStorageFailure(storageFailure);
+                }
             }
             for (AppendRequest request : awaitingSync) {
                 if (request.log == log) {

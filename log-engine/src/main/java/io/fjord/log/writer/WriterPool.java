@@ -22,13 +22,18 @@ public final class WriterPool implements AutoCloseable {
     private volatile boolean closed;
 
     public WriterPool(int threads, int queueCapacity, long appendTimeoutMs) {
+        this(threads, queueCapacity, appendTimeoutMs, StorageOutcomeListener.NONE);
+    }
+
+    /** With {@code storage} told of every append's outcome on the writer threads. */
+    public WriterPool(int threads, int queueCapacity, long appendTimeoutMs, StorageOutcomeListener storage) {
         if (threads < 1) {
             throw new IllegalArgumentException("writer threads must be >= 1: " + threads);
         }
         this.appendTimeoutMs = appendTimeoutMs;
         this.writers = new PartitionWriter[threads];
         for (int i = 0; i < threads; i++) {
-            writers[i] = new PartitionWriter("fjord-writer-" + i, queueCapacity);
+            writers[i] = new PartitionWriter("fjord-writer-" + i, queueCapacity, storage);
         }
         for (PartitionWriter writer : writers) {
             writer.start();
