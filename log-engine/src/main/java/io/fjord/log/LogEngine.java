@@ -194,9 +194,13 @@ public final class LogEngine implements AutoCloseable {
             Partition[] partitions = new Partition[stored.partitions()];
             for (int p = 0; p < partitions.length; p++) {
                 TopicPartition tp = new TopicPartition(stored.name(), p);
+                // May have been compacted by a version that kept no cleaned-offset bound: Kafka's
+                // directories, and partitions with a cleaner checkpoint (see PartitionLog.open).
+                boolean mayHaveBeenCleaned = adopted.containsKey(stored.name()) || cleaner.firstDirtyOffset(tp) > 0;
                 PartitionLog log = PartitionLog.open(dataDir.resolve(tp.directoryName()), tp, effective,
                         recovery.getOrDefault(tp, 0L), starts.getOrDefault(tp, 0L), cleanShutdown,
-                        config.fileIo(), config.clock(), this::retire, config.maxDecompressedBatchBytes());
+                        config.fileIo(), config.clock(), this::retire, config.maxDecompressedBatchBytes(),
+                        mayHaveBeenCleaned);
                 log.appendListener(appendDispatcher);
                 partitions[p] = new Partition(this, log, writers);
             }
@@ -440,7 +444,7 @@ public final class LogEngine implements AutoCloseable {
                     deleteRecursively(dir); // a leftover of a crashed deletion of a same-named topic
                 }
                 PartitionLog log = PartitionLog.open(dir, tp, effective, 0, 0, true, config.fileIo(), config.clock(),
-                        this::retire, config.maxDecompressedBatchBytes());
+                        this::retire, config.maxDecompressedBatchBytes(), false);
                 log.appendListener(appendDispatcher);
                 result[p] = new Partition(this, log, writers);
             }

@@ -93,6 +93,7 @@ final class CleaningPass {
         if (range.isEmpty()) {
             return Result.NOTHING;
         }
+        log.beforeCleaning(); // before any .swap file can exist
         long firstDirty = Math.max(firstDirtyOffset, log.logStartOffset());
         long coveredEnd = buildOffsetMap(log, range, firstDirty, cfg);
         Map<Long, Long> lastBatchOfProducer = lastBatchOfEachProducer(range);

@@ -72,6 +72,8 @@ public final class PartitionLog implements Closeable {
     private volatile long lastFlushMs;
     private volatile boolean offline;
     private volatile boolean closed;
+    /** Segments from this base offset on were never rewritten by the cleaner ({@link CleanedOffsetBound}). */
+    private long cleanedBelow;
 
     // Writer-owned.
     private final RecordBatch batch = new RecordBatch();
@@ -111,15 +113,39 @@ public final class PartitionLog implements Closeable {
 
     /**
      * {@link #open(Path, TopicPartition, TopicConfig, long, long, boolean, FileIo, MillisClock, SegmentRetirer)}
-     * with the bound on a decompressed batch of a compacted topic ({@link EngineConfig#maxDecompressedBatchBytes()}).
+     * with the bound on a decompressed batch of a compacted topic ({@link EngineConfig#maxDecompressedBatchBytes()}),
+     * for a partition that may have been compacted before (recovery then checks no offset continuity
+     * until the cleaner records its bound).
      */
     public static PartitionLog open(Path dir, TopicPartition topicPartition, TopicConfig config, long recoveryPoint,
                                     long checkpointedLogStartOffset, boolean cleanShutdown, FileIo io,
                                     MillisClock clock, SegmentRetirer retirer, int maxDecompressedBatchBytes)
             throws IOException {
+        return open(dir, topicPartition, config, recoveryPoint, checkpointedLogStartOffset, cleanShutdown, io, clock,
+                retirer, maxDecompressedBatchBytes, true);
+    }
+
+    /**
+     * The full form. {@code mayHaveBeenCleaned}: whether, when the directory has no
+     * {@link CleanedOffsetBound} file, a cleaner may still have rewritten its segments (a version that
+     * wrote no bound, or Kafka, cleaned it: the caller knows from the cleaner checkpoint); a topic
+     * whose {@code cleanup.policy} includes compact counts as possibly cleaned anyway. Without the
+     * file and without either, no segment was ever cleaned and recovery checks every segment's
+     * offsets for continuity.
+     */
+    public static PartitionLog open(Path dir, TopicPartition topicPartition, TopicConfig config, long recoveryPoint,
+                                    long checkpointedLogStartOffset, boolean cleanShutdown, FileIo io,
+                                    MillisClock clock, SegmentRetirer retirer, int maxDecompressedBatchBytes,
+                                    boolean mayHaveBeenCleaned) throws IOException {
         PartitionLog log = new PartitionLog(topicPartition, dir, config, io, clock, retirer, maxDecompressedBatchBytes);
         try {
+            long recorded = CleanedOffsetBound.read(dir);
+            boolean unrecorded = recorded == CleanedOffsetBound.UNKNOWN && (mayHaveBeenCleaned || config.compact());
+            log.cleanedBelow = recorded != CleanedOffsetBound.UNKNOWN ? recorded : unrecorded ? Long.MAX_VALUE : 0;
             log.load(recoveryPoint, checkpointedLogStartOffset, cleanShutdown);
+            if (unrecorded && log.logEndOffset > 0) {
+                log.recordCleanedBelowEnd();
+            }
         } catch (IOException | RuntimeException e) {
             log.closeSegmentsQuietly();
             throw e;
@@ -151,7 +177,9 @@ public final class PartitionLog implements Closeable {
         boolean cut = false;
         long nowMs = clock.nowMs();
         List<LogSegment> rebuilt = new ArrayList<>();
-        for (long base : baseOffsets) {
+        for (int i = 0; i < baseOffsets.size(); i++) {
+            long base = baseOffsets.get(i);
+            long nextBase = i + 1 < baseOffsets.size() ? baseOffsets.get(i + 1) : Long.MAX_VALUE;
             LogSegment segment = LogSegment.open(dir, base, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), io, nowMs);
             if (cut) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: deleting segment {1} that follows a truncated one",
@@ -161,7 +189,7 @@ public final class PartitionLog implements Closeable {
             }
             segments.put(base, segment);
             if (base >= recoverFrom) {
-                cut = segment.recover(Integer.MAX_VALUE) > 0;
+                cut = segment.recover(Integer.MAX_VALUE, nextBase, base >= cleanedBelow) > 0;
                 rebuilt.add(segment);
             } else {
                 try {
@@ -176,7 +204,7 @@ public final class PartitionLog implements Closeable {
                 } catch (CorruptIndexException e) {
                     LOG.log(System.Logger.Level.WARNING, "{0}: rebuilding indexes of {1}: {2}", topicPartition,
                             segment.logFile(), e.getMessage());
-                    cut = segment.recover(Integer.MAX_VALUE) > 0;
+                    cut = segment.recover(Integer.MAX_VALUE, nextBase, base >= cleanedBelow) > 0;
                     rebuilt.add(segment);
                 }
             }
@@ -620,6 +648,37 @@ public final class PartitionLog implements Closeable {
 
     public FileIo fileIo() {
         return io;
+    }
+
+    /**
+     * Whatever cleaned this log before (an earlier version, Kafka) rewrote nothing at or past its
+     * end: from the next start on, segments rolled from here are checked for continuity. Best effort.
+     */
+    private void recordCleanedBelowEnd() {
+        try {
+            CleanedOffsetBound.write(dir, logEndOffset);
+            cleanedBelow = logEndOffset;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: could not record {1}: {2}", topicPartition,
+                    CleanedOffsetBound.FILE_NAME, e.toString());
+        }
+    }
+
+    /**
+     * Called by a cleaning pass before it writes anything: records, durably, that segments below
+     * the active one may be rewritten from now on, so recovery stops expecting contiguous offsets
+     * there ({@link CleanedOffsetBound}). Writes only when the bound moves.
+     */
+    public void beforeCleaning() throws IOException {
+        synchronized (startOffsetLock) {
+            // No cleaner (of any version, or Kafka's) ever rewrote the active segment, so lowering an
+            // unknown (MAX) bound to its base is as sound as raising a known one.
+            long activeBase = activeSegment.baseOffset();
+            if (cleanedBelow == Long.MAX_VALUE || activeBase > cleanedBelow) {
+                CleanedOffsetBound.write(dir, activeBase);
+                cleanedBelow = activeBase;
+            }
+        }
     }
 
     /** The segment taking appends; the cleaner never touches it. */

@@ -446,11 +446,27 @@ public final class LogSegment implements Closeable {
     }
 
     /**
-     * Rescans the whole segment: validates every batch (length, magic, record count, CRC-32C,
-     * offsets increasing from the base), rebuilds both indexes, and cuts the file at the first
-     * invalid byte. Returns the number of bytes cut off.
+     * {@link #recover(int, long, boolean)} with only the rules valid for any segment and no later
+     * segment known.
      */
     public long recover(int maxBatchBytes) throws IOException {
+        return recover(maxBatchBytes, Long.MAX_VALUE, false);
+    }
+
+    /**
+     * Rescans the whole segment: validates every batch (length, magic, record count, CRC-32C,
+     * offsets), rebuilds both indexes, and cuts the file at the first invalid byte. Returns the
+     * number of bytes cut off.
+     *
+     * <p>The base offset is outside the CRC, so a damaged one passes it; the offsets catch it. On
+     * any log, batch offsets strictly increase from the segment's base and stay below
+     * {@code nextSegmentBase} (segments split the offset space). On a segment no cleaner ever
+     * rewrote ({@code contiguous}) they also leave no gap: each batch starts exactly where the
+     * previous one ended, the first at the segment's base, since appends assign offsets that way
+     * and a segment is rolled at the offset of the batch that opens it. Only the cleaner removes
+     * batches (and with them offsets) from the middle of a segment.
+     */
+    public long recover(int maxBatchBytes, long nextSegmentBase, boolean contiguous) throws IOException {
         offsetIndex.reset();
         timeIndex.reset();
         maxTimestampSoFar = RecordBatchDescriptor.NO_TIMESTAMP;
@@ -491,6 +507,16 @@ public final class LogSegment implements Closeable {
             }
             if (batch.baseOffset() < nextOffset || !canHoldOffset(batch.lastOffset())) {
                 stopReason = "batch offset " + batch.baseOffset() + " out of order (expected >= " + nextOffset + ")";
+                break;
+            }
+            if (contiguous && batch.baseOffset() != nextOffset) {
+                stopReason = "batch offset " + batch.baseOffset() + " leaves a gap after " + (nextOffset - 1)
+                        + " in a segment the cleaner never rewrote (expected " + nextOffset + ")";
+                break;
+            }
+            if (batch.lastOffset() >= nextSegmentBase) {
+                stopReason = "batch offsets " + batch.baseOffset() + ".." + batch.lastOffset()
+                        + " reach the next segment, which starts at " + nextSegmentBase;
                 break;
             }
             indexBatch((int) position, (int) size, batch.lastOffset(), batch.maxTimestamp());
