@@ -530,17 +530,35 @@ public final class LogEngine implements AutoCloseable {
             Partition[] partitions = topic.partitions;
             try {
                 metadataFiles.write(new TopicMetadataFiles.Stored(name, partitions.length, topic.ownConfig, true));
+            } catch (IOException e) {
+                throw new LogStorageException("Cannot delete topic '" + name + "', it is kept: " + e.getMessage(), e);
+            }
+            try {
                 topics.remove(name);
                 for (Partition partition : partitions) {
                     partition.log().markClosed();
                     writers.awaitQuiescence(partition.topicPartition());
                 }
+                IOException failure = null;
                 for (Partition partition : partitions) {
-                    partition.log().closeAndDeleteFiles();
+                    try {
+                        partition.log().closeAndDeleteFiles();
+                    } catch (IOException e) {
+                        // Go on: every partition gets closed; the marked topic is finished on the next start.
+                        if (failure == null) {
+                            failure = e;
+                        } else {
+                            failure.addSuppressed(e);
+                        }
+                    }
+                }
+                if (failure != null) {
+                    throw failure;
                 }
                 metadataFiles.delete(name);
             } catch (IOException e) {
-                throw new LogStorageException("Cannot delete topic '" + name + "': " + e.getMessage(), e);
+                throw new LogStorageException("Cannot delete topic '" + name + "' (it is gone; the next start removes"
+                        + " what is left of its files): " + e.getMessage(), e);
             }
         }
     }
