@@ -68,6 +68,14 @@ final class Connection {
     @SuppressWarnings("unused") // accessed through SCHEDULED
     private volatile boolean scheduled;
 
+    /**
+     * Set once a request of this connection asked to close ({@link RequestContext#closeConnection()}),
+     * from any thread. From then on nothing more is read from the socket, so no frame behind the
+     * refused one is ever dispatched (a pipelined Produce behind a garbage frame must not be appended);
+     * the close itself waits for that request's turn, so answers to earlier requests can still go out.
+     */
+    private volatile boolean condemned;
+
     private SelectionKey key;
     private int interestOps;
     private long lastActivityNanos;
@@ -101,6 +109,15 @@ final class Connection {
         return closed;
     }
 
+    /**
+     * Any thread: stop reading this connection; it closes when the condemning request's turn comes.
+     * Idempotent. Called before the request's answer is published, so whoever sees the answer also
+     * sees this.
+     */
+    void condemn() {
+        condemned = true;
+    }
+
     /** Registers for reading with the owner's selector (selector thread). */
     void register(final Selector selector, final long nowNanos) throws ClosedChannelException {
         lastActivityNanos = nowNanos;
@@ -127,6 +144,8 @@ final class Connection {
                     if (closed) {
                         return;
                     }
+                    // A condemned connection reads nothing more: canRead() ends the loop here, before
+                    // the next frame's first byte leaves the kernel's buffer.
                 } else if (outcome == FrameReader.NEED_MORE) {
                     break;
                 } else if (outcome == FrameReader.END_OF_STREAM) {
@@ -209,6 +228,7 @@ final class Connection {
                 // One non-blocking attempt to get earlier responses out (e.g. an error response the
                 // handler answered before asking to close), then close without waiting for the peer.
                 outbound.writeTo(channel, MAX_WRITE_BYTES_PER_EVENT);
+                metrics.closesRequested.increment();
                 close("request handler asked to close", System.Logger.Level.DEBUG, null);
                 return;
             }
@@ -232,7 +252,7 @@ final class Connection {
     }
 
     private boolean canRead() {
-        return inFlight.size() < maxInFlightRequests && outbound.queuedBytes() <= maxQueuedResponseBytes;
+        return !condemned && inFlight.size() < maxInFlightRequests && outbound.queuedBytes() <= maxQueuedResponseBytes;
     }
 
     private void updateInterest() {

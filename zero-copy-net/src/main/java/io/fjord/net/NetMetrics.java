@@ -26,6 +26,7 @@ public final class NetMetrics {
     final LongAdder bytesReceived = new LongAdder();
     final LongAdder invalidFrames = new LongAdder();
     final LongAdder handlerErrors = new LongAdder();
+    final LongAdder closesRequested = new LongAdder();
     final LongAdder responsesSent = new LongAdder();
     final LongAdder responseBytesSent = new LongAdder();
     final LongAdder responsesNone = new LongAdder();
@@ -81,6 +82,14 @@ public final class NetMetrics {
         return handlerErrors.sum();
     }
 
+    /**
+     * @return connections closed because a request asked to ({@link RequestContext#closeConnection()}):
+     *         for the Kafka protocol, a refused request (unknown API, unsupported version, malformed)
+     */
+    public long closesRequested() {
+        return closesRequested.sum();
+    }
+
     /** @return sends fully written */
     public long responsesSent() {
         return responsesSent.sum();
@@ -117,7 +126,7 @@ public final class NetMetrics {
             + ", rejected=" + connectionsRejected() + ", closed=" + connectionsClosed()
             + ", idleClosed=" + idleConnectionsClosed() + ", frames=" + framesReceived()
             + ", bytesIn=" + bytesReceived() + ", invalidFrames=" + invalidFrames()
-            + ", handlerErrors=" + handlerErrors() + ", sent=" + responsesSent()
+            + ", handlerErrors=" + handlerErrors() + ", closesRequested=" + closesRequested() + ", sent=" + responsesSent()
             + ", bytesOut=" + responseBytesSent() + ", none=" + responsesNone()
             + ", dropped=" + responsesDropped() + ", sendFailures=" + sendFailures()
             + ", readPauses=" + readPauses() + '}';
