@@ -33,11 +33,6 @@ final class BrokerState {
         return engine.groupCoordinator();
     }
 
-    /** Kafka's internal topics, flagged in Metadata so tools hide them by default. */
-    static boolean isInternalTopic(String name) {
-        return name != null && name.startsWith("__");
-    }
-
     /** Auto-created topics: the broker's partition count and the engine's topic defaults. */
     void autoCreate(String topic) {
         engine.createTopic(topic, config.numPartitions(), TopicConfig.defaults());

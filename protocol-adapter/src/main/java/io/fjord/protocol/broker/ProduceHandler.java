@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.FjordException;
 import io.fjord.log.Partition;
+import io.fjord.log.TopicNames;
 import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordBatchDescriptor;
 import io.fjord.protocol.ErrorMapper;
@@ -79,6 +80,11 @@ final class ProduceHandler implements ApiHandler {
 
     private void append(String topic, ProduceRequest.PartitionProduceData data,
                         ProduceResponse.PartitionProduceResponse result, short version, Runnable done) {
+        if (TopicNames.isReserved(topic)) {
+            fail(result, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + topic, version);
+            done.run();
+            return;
+        }
         Partition partition;
         try {
             partition = state.engine.partition(topic, data.index());
