@@ -12,6 +12,8 @@ import java.util.Properties;
 /** What every handler needs: the engine, the broker config, and this node's identity. */
 final class BrokerState {
     final LogEngine engine;
+    /** Counters of refused requests, read through {@link Broker#protocolMetrics()}. */
+    final ProtocolMetrics protocolMetrics = new ProtocolMetrics();
     final BrokerConfig config;
     final String clusterId;
     final int nodeId;

@@ -26,10 +26,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static io.fjord.testsupport.Waits.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -87,6 +94,57 @@ class RefusedRequestTest {
         }
         assertEquals(1, engine.partition("t", 0).latestOffset());
         assertEquals(1, broker.netMetrics().closesRequested());
+    }
+
+    @Test
+    void thousandsOfRefusedRequestsLogABoundedNumberOfLinesAndAreAllCounted() throws Exception {
+        int refusals = 2_000;
+        int linesPerMinute = 4;
+        broker.close();
+        broker = Broker.start(engine, BrokerConfig.fromProperties(Map.of(
+                "listeners", "PLAINTEXT://127.0.0.1:0", "log.dirs", dir.toString(),
+                "fjord.log.rate.limit.per.minute", Integer.toString(linesPerMinute))));
+        Logger jul = Logger.getLogger(KafkaRequestRouter.class.getName());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(capture);
+        try {
+            byte[] garbage = frame(UNKNOWN_API_KEY, (short) 0, 1, null);
+            for (int i = 0; i < refusals; i++) {
+                try (Socket socket = new Socket("127.0.0.1", broker.boundAddress().getPort())) {
+                    socket.setSoTimeout(20_000);
+                    socket.getOutputStream().write(garbage);
+                    assertClosedWithoutAnswer(socket);
+                }
+            }
+            waitUntil(Duration.ofSeconds(20), () -> broker.netMetrics().closesRequested() == refusals,
+                    () -> "refusals counted: " + broker.netMetrics());
+        } finally {
+            jul.removeHandler(capture);
+        }
+        List<String> aboutUnknownApis = lines.stream()
+                .filter(line -> line.contains("unknown or unserved API key") || line.contains("(unknown API key)"))
+                .toList();
+        // The budget, plus at most one summary per minute the test took on a slow machine.
+        assertTrue(aboutUnknownApis.size() >= linesPerMinute && aboutUnknownApis.size() <= linesPerMinute + 2,
+                aboutUnknownApis.size() + " lines: " + aboutUnknownApis);
+        assertEquals(refusals, broker.protocolMetrics().unknownApiKeys());
+        assertEquals(refusals, broker.netMetrics().closesRequested());
+        assertTrue(broker.protocolMetrics().logLinesSuppressed() >= refusals - 3L * linesPerMinute,
+                broker.protocolMetrics().toString());
     }
 
     static ProduceRequest produce(String value) {
