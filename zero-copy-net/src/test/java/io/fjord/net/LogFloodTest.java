@@ -1,9 +1,11 @@
 package io.fjord.net;
 
 import static io.fjord.net.TestSupport.ECHO;
+import static io.fjord.net.TestSupport.bytes;
 import static io.fjord.net.TestSupport.closeAndAssertNoThreads;
 import static io.fjord.net.TestSupport.connect;
 import static io.fjord.net.TestSupport.loopback;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,5 +70,33 @@ class LogFloodTest {
         assertEquals(BAD_FRAMES, server.metrics().invalidFrames());
         assertTrue(server.metrics().logLinesSuppressed() >= BAD_FRAMES - LINES_PER_MINUTE * 3L,
             "suppressed: " + server.metrics().logLinesSuppressed());
+    }
+
+    @Test
+    void connectionsOverTheLimitLogABoundedNumberOfLinesAndAreAllCounted() throws Exception {
+        final int rejected = 500;
+        final Logger jul = Logger.getLogger(Acceptor.class.getName());
+        final Capture capture = new Capture();
+        jul.addHandler(capture);
+        final NetServer server = NetServer.start(
+            loopback().maxConnections(1).logLinesPerCausePerMinute(LINES_PER_MINUTE).build(), ECHO);
+        try (Client holder = connect(server)) {
+            assertArrayEquals(bytes(3, 1), holder.roundTrip(bytes(3, 1))); // admitted: the one place is taken
+            for (int i = 0; i < rejected; i++) {
+                try (Client client = connect(server)) {
+                    assertTrue(client.awaitClosedByServer(), "connection " + i + " over maxConnections not closed");
+                }
+            }
+            TestSupport.await(() -> server.metrics().connectionsRejected() == rejected, "every rejection counted");
+        } finally {
+            closeAndAssertNoThreads(server);
+            jul.removeHandler(capture);
+        }
+        final long aboutRejections = capture.lines.stream()
+            .filter(line -> line.contains("maxConnections") || line.contains("(connection over maxConnections)"))
+            .count();
+        assertTrue(aboutRejections >= LINES_PER_MINUTE && aboutRejections <= LINES_PER_MINUTE + 2,
+            "lines about rejected connections: " + aboutRejections + ": " + capture.lines);
+        assertEquals(rejected, server.metrics().connectionsRejected());
     }
 }
