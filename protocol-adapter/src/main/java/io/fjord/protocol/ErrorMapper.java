@@ -13,10 +13,18 @@ import io.fjord.log.OutOfOrderSequenceException;
 import io.fjord.log.RecordTooLargeException;
 import io.fjord.log.TopicExistsException;
 import io.fjord.log.UnknownTopicOrPartitionException;
+import io.fjord.net.NetConfig;
+import io.fjord.net.RateLimitedLog;
+
+import java.util.concurrent.atomic.LongAdder;
 
 /** Maps the engine's exceptions to Kafka error codes at the wire boundary. */
 public final class ErrorMapper {
     private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
+    private static final LongAdder UNEXPECTED_ERRORS = new LongAdder();
+    /** A client may be able to provoke an unexpected error at will: bounded lines, every one counted. */
+    private static final RateLimitedLog.Cause UNEXPECTED_LOG = RateLimitedLog.perMinute(LOG,
+            NetConfig.DEFAULT_LOG_LINES_PER_CAUSE_PER_MINUTE, new LongAdder()).cause("unexpected error");
 
     private ErrorMapper() {
     }
@@ -49,7 +57,13 @@ public final class ErrorMapper {
         } else if (error instanceof EngineClosedException) {
             return Errors.NOT_LEADER_OR_FOLLOWER; // shutting down: clients retry elsewhere or later
         }
-        LOG.log(System.Logger.Level.WARNING, "Unexpected error mapped to UNKNOWN_SERVER_ERROR", error);
+        UNEXPECTED_ERRORS.increment();
+        UNEXPECTED_LOG.log(System.Logger.Level.WARNING, () -> "Unexpected error mapped to UNKNOWN_SERVER_ERROR", error);
         return Errors.UNKNOWN_SERVER_ERROR;
+    }
+
+    /** @return errors mapped to UNKNOWN_SERVER_ERROR since start, in this JVM (their log lines are rate-limited) */
+    public static long unexpectedErrors() {
+        return UNEXPECTED_ERRORS.sum();
     }
 }

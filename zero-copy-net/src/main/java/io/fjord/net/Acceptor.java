@@ -40,6 +40,9 @@ final class Acceptor implements Runnable {
     private final RequestHandler handler;
     private final NetMetrics metrics;
     private final FramePool framePool;
+    /** Own causes: the acceptor's events are its alone, so they need not share the selectors' log. */
+    private final RateLimitedLog.Cause rejectedLog;
+    private final RateLimitedLog.Cause acceptFailedLog;
     private final AtomicLong nextConnectionId = new AtomicLong();
     private volatile boolean running = true;
     private int nextThread;
@@ -53,6 +56,10 @@ final class Acceptor implements Runnable {
         this.config = config;
         this.handler = handler;
         this.metrics = metrics;
+        final RateLimitedLog log = RateLimitedLog.perMinute(LOG, config.logLinesPerCausePerMinute(),
+            metrics.logLinesSuppressed);
+        this.rejectedLog = log.cause("connection over maxConnections");
+        this.acceptFailedLog = log.cause("accept failed");
     }
 
     @Override
@@ -67,7 +74,9 @@ final class Acceptor implements Runnable {
                 if (!running) {
                     break;
                 }
-                LOG.log(System.Logger.Level.WARNING, "accept failed; retrying in " + ACCEPT_FAILURE_BACKOFF_MS + " ms", e);
+                metrics.acceptFailures.increment();
+                acceptFailedLog.log(System.Logger.Level.WARNING,
+                    () -> "accept failed; retrying in " + ACCEPT_FAILURE_BACKOFF_MS + " ms", e);
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ACCEPT_FAILURE_BACKOFF_MS));
                 continue;
             }
@@ -80,8 +89,8 @@ final class Acceptor implements Runnable {
             metrics.openConnections.decrementAndGet();
             metrics.connectionsRejected.increment();
             closeQuietly(channel);
-            LOG.log(System.Logger.Level.WARNING, "Rejected a connection: maxConnections ("
-                + config.maxConnections() + ") reached");
+            rejectedLog.log(System.Logger.Level.WARNING, () -> "Rejected a connection: maxConnections ("
+                + config.maxConnections() + ") reached", null);
             return;
         }
         final Connection connection;

@@ -26,8 +26,6 @@ import java.util.ArrayDeque;
  */
 final class Connection {
 
-    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
-
     /**
      * Reads per readiness event before moving on to other connections: fairness. At most 32 frames
      * (or 8 MiB of a large frame) per turn; level-triggered selection brings us back for the rest.
@@ -53,6 +51,7 @@ final class Connection {
     private final NetworkThread owner;
     private final RequestHandler handler;
     private final NetMetrics metrics;
+    private final NetLog log;
     private final int maxInFlightRequests;
     private final long maxQueuedResponseBytes;
     private final FramePool framePool;
@@ -68,6 +67,14 @@ final class Connection {
     @SuppressWarnings("unused") // accessed through SCHEDULED
     private volatile boolean scheduled;
 
+    /**
+     * Set once a request of this connection asked to close ({@link RequestContext#closeConnection()}),
+     * from any thread. From then on nothing more is read from the socket, so no frame behind the
+     * refused one is ever dispatched (a pipelined Produce behind a garbage frame must not be appended);
+     * the close itself waits for that request's turn, so answers to earlier requests can still go out.
+     */
+    private volatile boolean condemned;
+
     private SelectionKey key;
     private int interestOps;
     private long lastActivityNanos;
@@ -82,6 +89,7 @@ final class Connection {
         this.owner = owner;
         this.handler = handler;
         this.metrics = metrics;
+        this.log = owner.log();
         this.maxInFlightRequests = config.maxInFlightRequests();
         this.maxQueuedResponseBytes = config.maxQueuedResponseBytes();
         this.framePool = framePool;
@@ -99,6 +107,15 @@ final class Connection {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Any thread: stop reading this connection; it closes when the condemning request's turn comes.
+     * Idempotent. Called before the request's answer is published, so whoever sees the answer also
+     * sees this.
+     */
+    void condemn() {
+        condemned = true;
     }
 
     /** Registers for reading with the owner's selector (selector thread). */
@@ -119,7 +136,9 @@ final class Connection {
                 } catch (OutOfMemoryError e) {
                     // Several peers each sending a frame near maxFrameBytes can exhaust a small heap;
                     // refusing this one connection keeps the others served.
-                    close("no heap for a frame of " + reader.lastFrameSize() + " bytes", System.Logger.Level.ERROR, e);
+                    metrics.framesOverHeap.increment();
+                    close(log.noHeapForFrame, System.Logger.Level.ERROR,
+                        "no heap for a frame of " + reader.lastFrameSize() + " bytes", e);
                     return;
                 }
                 if (outcome == FrameReader.FRAME_READY) {
@@ -127,16 +146,18 @@ final class Connection {
                     if (closed) {
                         return;
                     }
+                    // A condemned connection reads nothing more: canRead() ends the loop here, before
+                    // the next frame's first byte leaves the kernel's buffer.
                 } else if (outcome == FrameReader.NEED_MORE) {
                     break;
                 } else if (outcome == FrameReader.END_OF_STREAM) {
-                    close(reader.isMidFrame() ? "peer closed mid-frame" : "peer closed",
-                        System.Logger.Level.DEBUG, null);
+                    close(log.routineClose, System.Logger.Level.DEBUG,
+                        reader.isMidFrame() ? "peer closed mid-frame" : "peer closed", null);
                     return;
                 } else if (outcome == FrameReader.INVALID_SIZE) {
                     metrics.invalidFrames.increment();
-                    close("frame size " + reader.lastFrameSize() + " is negative or above maxFrameBytes",
-                        System.Logger.Level.WARNING, null);
+                    close(log.invalidFrameSize, System.Logger.Level.WARNING,
+                        "frame size " + reader.lastFrameSize() + " is negative or above maxFrameBytes", null);
                     return;
                 }
                 // PARTIAL: a large frame is arriving; keep reading within this turn's budget.
@@ -162,7 +183,7 @@ final class Connection {
             // Errors too (e.g. StackOverflowError, an assertion): one bad request must not take the
             // selector thread, and with it every other connection, down.
             metrics.handlerErrors.increment();
-            close("request handler threw", System.Logger.Level.WARNING, e);
+            close(log.handlerThrew, System.Logger.Level.WARNING, "request handler threw", e);
         }
     }
 
@@ -209,7 +230,8 @@ final class Connection {
                 // One non-blocking attempt to get earlier responses out (e.g. an error response the
                 // handler answered before asking to close), then close without waiting for the peer.
                 outbound.writeTo(channel, MAX_WRITE_BYTES_PER_EVENT);
-                close("request handler asked to close", System.Logger.Level.DEBUG, null);
+                metrics.closesRequested.increment();
+                close(log.routineClose, System.Logger.Level.DEBUG, "request handler asked to close", null);
                 return;
             }
         }
@@ -224,7 +246,7 @@ final class Connection {
                 }
             } catch (SendFailedException e) {
                 metrics.sendFailures.increment();
-                close("a file segment could not be sent", System.Logger.Level.WARNING, e);
+                close(log.sendFailed, System.Logger.Level.WARNING, "a file segment could not be sent", e);
                 return;
             }
         }
@@ -232,7 +254,7 @@ final class Connection {
     }
 
     private boolean canRead() {
-        return inFlight.size() < maxInFlightRequests && outbound.queuedBytes() <= maxQueuedResponseBytes;
+        return !condemned && inFlight.size() < maxInFlightRequests && outbound.queuedBytes() <= maxQueuedResponseBytes;
     }
 
     private void updateInterest() {
@@ -254,9 +276,11 @@ final class Connection {
     /**
      * Closes the socket and drops everything pending: unanswered requests are marked abandoned (their
      * later answers are dropped), answered-but-unsent responses are released as not written. Idempotent
-     * (selector thread).
+     * (selector thread). The line saying why goes through {@code logAs}'s rate limit: a peer decides
+     * how often this happens.
      */
-    void close(final String reason, final System.Logger.Level level, final Throwable cause) {
+    void close(final RateLimitedLog.Cause logAs, final System.Logger.Level level, final String reason,
+               final Throwable cause) {
         if (closed) {
             return;
         }
@@ -268,7 +292,7 @@ final class Connection {
         try {
             channel.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Error closing connection " + id, e);
+            log.routineClose.log(System.Logger.Level.DEBUG, () -> "Error closing connection " + id, e);
         }
         RequestContext ctx;
         while ((ctx = inFlight.pollFirst()) != null) {
@@ -281,14 +305,7 @@ final class Connection {
         outbound.dropAll();
         reader.clear();
         owner.connectionClosed(this);
-        if (LOG.isLoggable(level)) {
-            final String message = "Closed connection " + id + " from " + remoteAddress + ": " + reason;
-            if (cause == null) {
-                LOG.log(level, message);
-            } else {
-                LOG.log(level, message, cause);
-            }
-        }
+        logAs.log(level, () -> "Closed connection " + id + " from " + remoteAddress + ": " + reason, cause);
     }
 
     @Override

@@ -94,6 +94,13 @@ public final class NetConfig {
      */
     public static final long DEFAULT_FRAME_POOL_BYTES = 32L * 1024 * 1024;
 
+    /**
+     * Log lines per minute for each kind of event a peer can cause (an invalid frame, a rejected
+     * connection, a handler failure, ...): 10, then one summary line of how many were left out. Every
+     * event is still counted in {@link NetMetrics}. The broker's {@code fjord.log.rate.limit.per.minute}.
+     */
+    public static final int DEFAULT_LOG_LINES_PER_CAUSE_PER_MINUTE = 10;
+
     /** Prefix of every thread the server starts, followed by the bound port. */
     public static final String DEFAULT_THREAD_NAME_PREFIX = "fjord-net";
 
@@ -111,6 +118,7 @@ public final class NetConfig {
     private final String threadNamePrefix;
     private final int maxPooledFrameBytes;
     private final long framePoolBytes;
+    private final int logLinesPerCausePerMinute;
 
     private NetConfig(final Builder b) {
         this.host = b.host;
@@ -127,6 +135,7 @@ public final class NetConfig {
         this.threadNamePrefix = b.threadNamePrefix;
         this.maxPooledFrameBytes = b.maxPooledFrameBytes;
         this.framePoolBytes = b.framePoolBytes;
+        this.logLinesPerCausePerMinute = b.logLinesPerCausePerMinute;
     }
 
     /** @return a builder holding every default */
@@ -199,6 +208,11 @@ public final class NetConfig {
         return framePoolBytes;
     }
 
+    /** @return log lines per minute for each kind of peer-caused event; see {@link RateLimitedLog} */
+    public int logLinesPerCausePerMinute() {
+        return logLinesPerCausePerMinute;
+    }
+
     @Override
     public String toString() {
         return "NetConfig{host=" + host + ", port=" + port + ", selectorThreads=" + selectorThreads
@@ -207,7 +221,8 @@ public final class NetConfig {
             + ", maxQueuedResponseBytes=" + maxQueuedResponseBytes + ", idleTimeoutMs=" + idleTimeoutMs
             + ", socketSendBufferBytes=" + socketSendBufferBytes
             + ", socketReceiveBufferBytes=" + socketReceiveBufferBytes
-            + ", maxPooledFrameBytes=" + maxPooledFrameBytes + ", framePoolBytes=" + framePoolBytes + '}';
+            + ", maxPooledFrameBytes=" + maxPooledFrameBytes + ", framePoolBytes=" + framePoolBytes
+            + ", logLinesPerCausePerMinute=" + logLinesPerCausePerMinute + '}';
     }
 
     /** Mutable builder; not thread-safe. {@link #build()} validates every value. */
@@ -226,6 +241,7 @@ public final class NetConfig {
         private String threadNamePrefix = DEFAULT_THREAD_NAME_PREFIX;
         private int maxPooledFrameBytes = DEFAULT_MAX_POOLED_FRAME_BYTES;
         private long framePoolBytes = DEFAULT_FRAME_POOL_BYTES;
+        private int logLinesPerCausePerMinute = DEFAULT_LOG_LINES_PER_CAUSE_PER_MINUTE;
 
         private Builder() {
         }
@@ -300,6 +316,12 @@ public final class NetConfig {
             return this;
         }
 
+        /** Log lines per minute per kind of peer-caused event; 0 logs only the per-minute summaries. */
+        public Builder logLinesPerCausePerMinute(final int logLinesPerCausePerMinute) {
+            this.logLinesPerCausePerMinute = logLinesPerCausePerMinute;
+            return this;
+        }
+
         /**
          * @return the config
          * @throws IllegalArgumentException naming the first out-of-range setting
@@ -321,6 +343,8 @@ public final class NetConfig {
             require(maxPooledFrameBytes >= MIN_POOLED_FRAME_BYTES && maxPooledFrameBytes <= (1 << 30),
                 "maxPooledFrameBytes must be in [" + MIN_POOLED_FRAME_BYTES + ", 2^30]: " + maxPooledFrameBytes);
             require(framePoolBytes >= 0, "framePoolBytes must be >= 0: " + framePoolBytes);
+            require(logLinesPerCausePerMinute >= 0,
+                "logLinesPerCausePerMinute must be >= 0: " + logLinesPerCausePerMinute);
             return new NetConfig(this);
         }
 

@@ -26,6 +26,13 @@ public final class NetMetrics {
     final LongAdder bytesReceived = new LongAdder();
     final LongAdder invalidFrames = new LongAdder();
     final LongAdder handlerErrors = new LongAdder();
+    final LongAdder closesRequested = new LongAdder();
+    final LongAdder framesOverHeap = new LongAdder();
+    final LongAdder acceptFailures = new LongAdder();
+    final LongAdder unexpectedErrors = new LongAdder();
+    final LongAdder registrationFailures = new LongAdder();
+    /** Shared by the server's {@link RateLimitedLog}s. */
+    final LongAdder logLinesSuppressed = new LongAdder();
     final LongAdder responsesSent = new LongAdder();
     final LongAdder responseBytesSent = new LongAdder();
     final LongAdder responsesNone = new LongAdder();
@@ -81,6 +88,42 @@ public final class NetMetrics {
         return handlerErrors.sum();
     }
 
+    /**
+     * @return connections closed because a request asked to ({@link RequestContext#closeConnection()}):
+     *         for the Kafka protocol, a refused request (unknown API, unsupported version, malformed)
+     */
+    public long closesRequested() {
+        return closesRequested.sum();
+    }
+
+    /** @return connections closed because the heap had no room for their next frame */
+    public long framesOverHeap() {
+        return framesOverHeap.sum();
+    }
+
+    /** @return accept() calls that failed (e.g. out of file descriptors) */
+    public long acceptFailures() {
+        return acceptFailures.sum();
+    }
+
+    /** @return connections closed for an unexpected exception on their selector thread */
+    public long unexpectedErrors() {
+        return unexpectedErrors.sum();
+    }
+
+    /** @return accepted connections that could not be registered with a selector */
+    public long registrationFailures() {
+        return registrationFailures.sum();
+    }
+
+    /**
+     * @return log lines about peer-caused events left out by the rate limit
+     *         ({@link NetConfig#logLinesPerCausePerMinute()}); the events themselves are in the other counters
+     */
+    public long logLinesSuppressed() {
+        return logLinesSuppressed.sum();
+    }
+
     /** @return sends fully written */
     public long responsesSent() {
         return responsesSent.sum();
@@ -117,9 +160,11 @@ public final class NetMetrics {
             + ", rejected=" + connectionsRejected() + ", closed=" + connectionsClosed()
             + ", idleClosed=" + idleConnectionsClosed() + ", frames=" + framesReceived()
             + ", bytesIn=" + bytesReceived() + ", invalidFrames=" + invalidFrames()
-            + ", handlerErrors=" + handlerErrors() + ", sent=" + responsesSent()
+            + ", handlerErrors=" + handlerErrors() + ", closesRequested=" + closesRequested() + ", sent=" + responsesSent()
             + ", bytesOut=" + responseBytesSent() + ", none=" + responsesNone()
             + ", dropped=" + responsesDropped() + ", sendFailures=" + sendFailures()
-            + ", readPauses=" + readPauses() + '}';
+            + ", readPauses=" + readPauses() + ", framesOverHeap=" + framesOverHeap()
+            + ", acceptFailures=" + acceptFailures() + ", unexpectedErrors=" + unexpectedErrors()
+            + ", registrationFailures=" + registrationFailures() + ", logLinesSuppressed=" + logLinesSuppressed() + '}';
     }
 }

@@ -72,6 +72,7 @@ public final class NetServer implements AutoCloseable {
         final NetMetrics metrics = new NetMetrics();
         final ServerSocketChannel serverChannel = ServerSocketChannel.open();
         final NetworkThread[] networkThreads = new NetworkThread[config.selectorThreads()];
+        final NetLog log = new NetLog(config, metrics);
         try {
             // A restarted broker must rebind at once, not wait out TIME_WAIT of its previous life.
             serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -81,7 +82,7 @@ public final class NetServer implements AutoCloseable {
             }
             serverChannel.bind(new InetSocketAddress(config.host(), config.port()), config.listenBacklog());
             for (int i = 0; i < networkThreads.length; i++) {
-                networkThreads[i] = new NetworkThread(config, metrics);
+                networkThreads[i] = new NetworkThread(config, metrics, log);
             }
         } catch (IOException | RuntimeException e) {
             serverChannel.close();

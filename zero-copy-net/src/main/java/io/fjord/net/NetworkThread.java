@@ -43,6 +43,7 @@ final class NetworkThread implements Runnable {
 
     private final Selector selector;
     private final NetMetrics metrics;
+    private final NetLog log;
     private final long idleTimeoutNanos;
     private final long idleCheckIntervalMs;
     private final AtomicBoolean sleeping = new AtomicBoolean();
@@ -59,9 +60,10 @@ final class NetworkThread implements Runnable {
     private long nowNanos;
     private long nextIdleCheckNanos;
 
-    NetworkThread(final NetConfig config, final NetMetrics metrics) throws IOException {
+    NetworkThread(final NetConfig config, final NetMetrics metrics, final NetLog log) throws IOException {
         this.selector = Selector.open();
         this.metrics = metrics;
+        this.log = log;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         this.idleCheckIntervalMs = Math.min(MAX_IDLE_CHECK_INTERVAL_MS, config.idleTimeoutMs());
         // Lock-free MPSC queues from the JDK. Their bound is structural: the acceptor caps the
@@ -105,6 +107,11 @@ final class NetworkThread implements Runnable {
     void shutdown() {
         running = false;
         selector.wakeup();
+    }
+
+    /** The server's rate-limited log of peer-caused events, for this thread's connections. */
+    NetLog log() {
+        return log;
     }
 
     /** Releases the selector of a thread that was never started (start() failed part way). */
@@ -167,12 +174,13 @@ final class NetworkThread implements Runnable {
                     connection.onReadable(nowNanos);
                 }
             } catch (CancelledKeyException e) {
-                connection.close("selection key cancelled", System.Logger.Level.DEBUG, e);
+                connection.close(log.routineClose, System.Logger.Level.DEBUG, "selection key cancelled", e);
             } catch (IOException e) {
                 // Resets and broken pipes are routine on the internet; not worth more than DEBUG.
-                connection.close("I/O error: " + e.getMessage(), System.Logger.Level.DEBUG, e);
+                connection.close(log.routineClose, System.Logger.Level.DEBUG, "I/O error: " + e.getMessage(), e);
             } catch (RuntimeException e) {
-                connection.close("unexpected error", System.Logger.Level.ERROR, e);
+                metrics.unexpectedErrors.increment();
+                connection.close(log.unexpectedError, System.Logger.Level.ERROR, "unexpected error", e);
             }
         }
     }
@@ -184,7 +192,9 @@ final class NetworkThread implements Runnable {
                 connection.register(selector, nowNanos);
                 connections.add(connection);
             } catch (IOException | RuntimeException e) {
-                connection.close("could not register with selector", System.Logger.Level.WARNING, e);
+                metrics.registrationFailures.increment();
+                connection.close(log.registrationFailed, System.Logger.Level.WARNING,
+                    "could not register with selector", e);
             }
         }
     }
@@ -196,9 +206,10 @@ final class NetworkThread implements Runnable {
             try {
                 connection.pumpResponses(nowNanos);
             } catch (IOException e) {
-                connection.close("I/O error: " + e.getMessage(), System.Logger.Level.DEBUG, e);
+                connection.close(log.routineClose, System.Logger.Level.DEBUG, "I/O error: " + e.getMessage(), e);
             } catch (RuntimeException e) {
-                connection.close("unexpected error", System.Logger.Level.ERROR, e);
+                metrics.unexpectedErrors.increment();
+                connection.close(log.unexpectedError, System.Logger.Level.ERROR, "unexpected error", e);
             }
         }
     }
@@ -211,7 +222,7 @@ final class NetworkThread implements Runnable {
         }
         for (Connection connection : scratch) {
             metrics.idleConnectionsClosed.increment();
-            connection.close("idle for idleTimeoutMs", System.Logger.Level.DEBUG, null);
+            connection.close(log.routineClose, System.Logger.Level.DEBUG, "idle for idleTimeoutMs", null);
         }
         scratch.clear();
     }
@@ -227,11 +238,11 @@ final class NetworkThread implements Runnable {
         running = false;
         Connection connection;
         while ((connection = newConnections.poll()) != null) {
-            connection.close("server shutting down", System.Logger.Level.DEBUG, null);
+            connection.close(log.routineClose, System.Logger.Level.DEBUG, "server shutting down", null);
         }
         scratch.addAll(connections);
         for (Connection c : scratch) {
-            c.close("server shutting down", System.Logger.Level.DEBUG, null);
+            c.close(log.routineClose, System.Logger.Level.DEBUG, "server shutting down", null);
         }
         scratch.clear();
         readyConnections.clear();

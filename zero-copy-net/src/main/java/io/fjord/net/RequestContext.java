@@ -135,11 +135,14 @@ public final class RequestContext {
     }
 
     /**
-     * Closes the connection when this request's turn in the response order comes. Responses already
-     * queued for earlier requests get one non-blocking attempt to go out first; later requests of the
-     * connection are dropped.
+     * Condemns the connection: from this call on nothing more is read from it, so no later frame is
+     * dispatched (when the handler refuses a request synchronously, none behind it ever is; requests
+     * dispatched before an asynchronous call still run). The connection closes when this request's
+     * turn in the response order comes: responses already queued for earlier requests get one
+     * non-blocking attempt to go out first; answers to later requests are dropped.
      */
     public void closeConnection() {
+        connection.condemn();
         answer(CLOSE);
     }
 

@@ -12,6 +12,11 @@
  *   <li>Responses leave each connection in request order; requests may be pipelined up to
  *       {@link io.fjord.net.NetConfig#maxInFlightRequests()}.</li>
  *   <li>Back-pressure is "stop reading that connection", never an unbounded queue.</li>
+ *   <li>A request answered with {@link io.fjord.net.RequestContext#closeConnection()} condemns its
+ *       connection: nothing behind it is read or dispatched.</li>
+ *   <li>What a peer can make happen at will (invalid frames, rejected connections, handler failures)
+ *       is counted in {@link io.fjord.net.NetMetrics} and logged through a per-cause
+ *       {@link io.fjord.net.RateLimitedLog}, so no peer can fill the disk with log lines.</li>
  *   <li>Request frames live in pooled direct buffers ({@code FramePool}). A frame belongs to its
  *       request until the response is written or dropped (or, with no response, until the answer);
  *       a handler that keeps reading it after answering, as the produce path does until its last

@@ -40,7 +40,7 @@ package io.fjord.log.group;
  * make an older reader fail to start.
  */
 final class OffsetsTopicDescriptor {
-    static final String TOPIC = "__consumer_offsets";
+    static final String TOPIC = io.fjord.log.TopicNames.CONSUMER_OFFSETS;
 
     static final short KEY_TYPE_OFFSET_COMMIT = 1;
     static final short KEY_TYPE_GROUP_METADATA = 2;

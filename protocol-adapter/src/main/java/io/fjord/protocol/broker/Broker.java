@@ -68,6 +68,11 @@ public final class Broker implements AutoCloseable {
         return server.metrics();
     }
 
+    /** Requests refused by cause (unknown API key, unsupported version, malformed, handler failure). */
+    public ProtocolMetrics protocolMetrics() {
+        return state.protocolMetrics;
+    }
+
     @Override
     public void close() {
         server.close();

@@ -207,6 +207,9 @@ public final class BrokerConfig {
                     long rate = parseBytesPerSecond(key, value);
                     builder.engine(engine -> engine.cleanerIoMaxBytesPerSecond(rate));
                 }
+                // Lines per minute for each kind of client-caused event (refused request, invalid frame, ...).
+                case "fjord.log.rate.limit.per.minute" -> builder.net.logLinesPerCausePerMinute(
+                        parseInt(key, value, 0, Integer.MAX_VALUE));
                 case "fjord.frame.pool.bytes" -> builder.net.framePoolBytes(parseLong(key, value, 0, Long.MAX_VALUE));
                 case "fjord.max.pooled.frame.bytes" -> builder.net.maxPooledFrameBytes(
                         parseInt(key, value, NetConfig.MIN_POOLED_FRAME_BYTES, 1 << 30));

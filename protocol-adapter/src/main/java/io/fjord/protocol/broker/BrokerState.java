@@ -12,6 +12,8 @@ import java.util.Properties;
 /** What every handler needs: the engine, the broker config, and this node's identity. */
 final class BrokerState {
     final LogEngine engine;
+    /** Counters of refused requests, read through {@link Broker#protocolMetrics()}. */
+    final ProtocolMetrics protocolMetrics = new ProtocolMetrics();
     final BrokerConfig config;
     final String clusterId;
     final int nodeId;
@@ -31,11 +33,6 @@ final class BrokerState {
      */
     GroupCoordinator groups() {
         return engine.groupCoordinator();
-    }
-
-    /** Kafka's internal topics, flagged in Metadata so tools hide them by default. */
-    static boolean isInternalTopic(String name) {
-        return name != null && name.startsWith("__");
     }
 
     /** Auto-created topics: the broker's partition count and the engine's topic defaults. */

@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.FjordException;
 import io.fjord.log.TopicConfig;
+import io.fjord.log.TopicNames;
 import io.fjord.protocol.ErrorMapper;
 import io.fjord.protocol.Errors;
 
@@ -36,6 +37,10 @@ final class ConfigsSupport {
         if (resourceType != RESOURCE_TOPIC) {
             return new AlterError(Errors.INVALID_REQUEST.code(),
                     "Only topic configs can be altered; broker configs are static");
+        }
+        if (TopicNames.isReserved(topic)) {
+            return new AlterError(Errors.INVALID_REQUEST.code(),
+                    "Configs of internal topic " + topic + " cannot be altered: the broker manages them");
         }
         try {
             TopicConfig altered = change.apply(state.engine.topicConfig(topic)); // the topic must exist

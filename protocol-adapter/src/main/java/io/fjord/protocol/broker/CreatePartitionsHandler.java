@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.FjordException;
 import io.fjord.log.InvalidTopicException;
+import io.fjord.log.TopicNames;
 import io.fjord.protocol.ErrorMapper;
 import io.fjord.protocol.Errors;
 import io.fjord.protocol.codec.ApiMessage;
@@ -24,6 +25,12 @@ final class CreatePartitionsHandler implements ApiHandler {
             CreatePartitionsResponse.CreatePartitionsTopicResult result =
                     new CreatePartitionsResponse.CreatePartitionsTopicResult().setName(topic.name());
             response.results().add(result);
+            if (TopicNames.isReserved(topic.name())) {
+                // Group ids map to __consumer_offsets partitions by the partition count: it never changes.
+                result.setErrorCode(Errors.INVALID_REQUEST.code())
+                        .setErrorMessage("Adding partitions to internal topic " + topic.name() + " is prohibited.");
+                continue;
+            }
             try {
                 int current = state.engine.partitionCount(topic.name());
                 if (topic.count() <= current) {

@@ -48,6 +48,13 @@ final class CreateTopicsHandler implements ApiHandler {
     private void create(CreateTopicsRequest.CreatableTopic topic, boolean validateOnly,
                         CreateTopicsResponse.CreatableTopicResult result, short version) {
         TopicNames.validate(topic.name());
+        if (TopicNames.isReserved(topic.name())) {
+            // Kafka's answer for __cluster_metadata; here for every internal name, as the broker creates
+            // __consumer_offsets itself, with its partition count and compaction.
+            result.setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage("Creation of internal topic " + topic.name() + " is prohibited.");
+            return;
+        }
         if (topic.replicationFactor() != -1 && topic.replicationFactor() != 1) {
             result.setErrorCode(Errors.INVALID_REPLICATION_FACTOR.code())
                     .setErrorMessage("Replication factor " + topic.replicationFactor() + " is larger than the 1 broker");

@@ -2,12 +2,17 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.FjordException;
 import io.fjord.log.Partition;
+import io.fjord.log.TopicNames;
 import io.fjord.protocol.ErrorMapper;
+import io.fjord.protocol.Errors;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.DeleteRecordsRequest;
 import io.fjord.protocol.message.DeleteRecordsResponse;
 
-/** DeleteRecords: advances each partition's log start offset; -1 means "up to the high watermark". */
+/**
+ * DeleteRecords: advances each partition's log start offset; -1 means "up to the high watermark".
+ * Internal topics are refused with INVALID_TOPIC_EXCEPTION, as Kafka does.
+ */
 final class DeleteRecordsHandler implements ApiHandler {
     private final BrokerState state;
 
@@ -28,6 +33,10 @@ final class DeleteRecordsHandler implements ApiHandler {
                         new DeleteRecordsResponse.DeleteRecordsPartitionResult()
                                 .setPartitionIndex(requested.partitionIndex()).setLowWatermark(-1);
                 topicResult.partitions().add(result);
+                if (TopicNames.isReserved(topic.name())) {
+                    result.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code()); // Kafka's answer
+                    continue;
+                }
                 try {
                     Partition partition = state.engine.partition(topic.name(), requested.partitionIndex());
                     long offset = requested.offset() == -1 ? partition.latestOffset() : requested.offset();

@@ -1,7 +1,9 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.FjordException;
+import io.fjord.log.TopicNames;
 import io.fjord.protocol.ErrorMapper;
+import io.fjord.protocol.Errors;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.DeleteTopicsRequest;
 import io.fjord.protocol.message.DeleteTopicsResponse;
@@ -9,7 +11,11 @@ import io.fjord.protocol.message.DeleteTopicsResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-/** DeleteTopics by name (topic ids are not assigned yet, so v6 is not advertised). */
+/**
+ * DeleteTopics by name (topic ids are not assigned yet, so v6 is not advertised). Internal topics
+ * ({@link TopicNames#isReserved}) are refused with INVALID_REQUEST: the group coordinator's offsets
+ * live in {@code __consumer_offsets}.
+ */
 final class DeleteTopicsHandler implements ApiHandler {
     private final BrokerState state;
 
@@ -26,6 +32,13 @@ final class DeleteTopicsHandler implements ApiHandler {
             DeleteTopicsResponse.DeletableTopicResult result = new DeleteTopicsResponse.DeletableTopicResult()
                     .setName(name);
             response.responses().add(result);
+            if (TopicNames.isReserved(name)) {
+                result.setErrorCode(Errors.INVALID_REQUEST.code());
+                if (exchange.version() >= 5) {
+                    result.setErrorMessage("Deletion of internal topic " + name + " is prohibited.");
+                }
+                continue;
+            }
             try {
                 state.engine.deleteTopic(name);
             } catch (FjordException e) {

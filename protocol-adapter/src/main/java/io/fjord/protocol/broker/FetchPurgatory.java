@@ -2,6 +2,8 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.AppendListener;
 import io.fjord.log.TopicPartition;
+import io.fjord.net.NetConfig;
+import io.fjord.net.RateLimitedLog;
 
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FetchPurgatory implements AppendListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FetchPurgatory.class.getName());
+    /** A client's fetches decide how often this fails; the default per-cause budget bounds the lines. */
+    private static final RateLimitedLog.Cause FETCH_FAILED_LOG = RateLimitedLog.perMinute(LOG,
+            NetConfig.DEFAULT_LOG_LINES_PER_CAUSE_PER_MINUTE, new java.util.concurrent.atomic.LongAdder())
+            .cause("waiting fetch failed");
 
     /** A waiting fetch: checks itself and answers exactly once. */
     abstract static class DelayedFetch {
@@ -118,7 +124,7 @@ final class FetchPurgatory implements AppendListener, AutoCloseable {
         try {
             done = fetch.tryComplete(timedOut);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "A waiting fetch failed; answering it now", e);
+            FETCH_FAILED_LOG.log(System.Logger.Level.WARNING, () -> "A waiting fetch failed; answering it now", e);
             done = fetch.tryComplete(true);
         }
         if (done) {

@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.net.RateLimitedLog;
 import io.fjord.net.RequestContext;
 import io.fjord.net.RequestHandler;
 import io.fjord.protocol.codec.ApiMessage;
@@ -10,12 +11,15 @@ import io.fjord.protocol.message.RequestHeader;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Decodes each request frame and hands it to its API's handler. What Kafka does with bad input,
  * Fjord does too: an unknown API key, an unsupported version (other than ApiVersions, which
  * answers UNSUPPORTED_VERSION in v0) or a malformed request closes that connection, never the
- * broker. Runs on the network threads.
+ * broker, and nothing the client sent after it is executed. Each refusal is counted in
+ * {@link ProtocolMetrics}; its log line goes through a per-cause rate limit, as a client decides how
+ * often it happens. Runs on the network threads.
  */
 final class KafkaRequestRouter implements RequestHandler {
     private static final System.Logger LOG = System.getLogger(KafkaRequestRouter.class.getName());
@@ -25,8 +29,22 @@ final class KafkaRequestRouter implements RequestHandler {
     private final SupportedApis supported;
     private final ApiVersionsHandler apiVersions;
     private final Map<ApiKey, ApiHandler> handlers = new EnumMap<>(ApiKey.class);
+    private final ProtocolMetrics metrics;
+    private final RateLimitedLog.Cause noHeaderLog;
+    private final RateLimitedLog.Cause unknownApiLog;
+    private final RateLimitedLog.Cause unsupportedVersionLog;
+    private final RateLimitedLog.Cause malformedLog;
+    private final RateLimitedLog.Cause handlerFailedLog;
 
     KafkaRequestRouter(BrokerState state, FetchPurgatory purgatory) {
+        this.metrics = state.protocolMetrics;
+        RateLimitedLog log = RateLimitedLog.perMinute(LOG, state.config.netConfig().logLinesPerCausePerMinute(),
+                metrics.logLinesSuppressed);
+        this.noHeaderLog = log.cause("request without header");
+        this.unknownApiLog = log.cause("unknown API key");
+        this.unsupportedVersionLog = log.cause("unsupported version");
+        this.malformedLog = log.cause("malformed request");
+        this.handlerFailedLog = log.cause("request handler failed");
         this.supported = new SupportedApis();
         this.apiVersions = new ApiVersionsHandler(supported);
         handlers.put(ApiKey.API_VERSIONS, apiVersions);
@@ -65,7 +83,9 @@ final class KafkaRequestRouter implements RequestHandler {
     public void onRequest(RequestContext context) {
         ByteBuffer frame = context.frame();
         if (frame.remaining() < HEADER_PREFIX_BYTES) {
-            refuse(context, "a request of " + frame.remaining() + " bytes has no header");
+            metrics.requestsWithoutHeader.increment();
+            int size = frame.remaining();
+            refuse(context, noHeaderLog, () -> "a request of " + size + " bytes has no header");
             return;
         }
         int start = frame.position();
@@ -75,14 +95,16 @@ final class KafkaRequestRouter implements RequestHandler {
         ApiKey api = ApiKey.forId(apiId);
         ApiHandler handler = api == null ? null : handlers.get(api);
         if (handler == null) {
-            refuse(context, "unknown or unserved API key " + apiId);
+            metrics.unknownApiKeys.increment();
+            refuse(context, unknownApiLog, () -> "unknown or unserved API key " + apiId);
             return;
         }
         if (!supported.isSupported(api, version)) {
             if (api == ApiKey.API_VERSIONS) {
                 apiVersions.respondUnsupported(new Exchange(context, api, version, correlationId, null));
             } else {
-                refuse(context, api.apiName + " v" + version + " is not supported");
+                metrics.unsupportedVersions.increment();
+                refuse(context, unsupportedVersionLog, () -> api.apiName + " v" + version + " is not supported");
             }
             return;
         }
@@ -95,19 +117,24 @@ final class KafkaRequestRouter implements RequestHandler {
             request.read(in, version);
             exchange = new Exchange(context, api, version, correlationId, header.clientId());
         } catch (RuntimeException e) {
-            refuse(context, "malformed " + api.apiName + " v" + version + " request: " + e.getMessage());
+            metrics.malformedRequests.increment();
+            refuse(context, malformedLog, () -> "malformed " + api.apiName + " v" + version + " request: "
+                    + e.getMessage());
             return;
         }
         try {
             handler.handle(exchange, request);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Handling " + api.apiName + " v" + version + " failed", e);
+            metrics.handlerFailures.increment();
+            handlerFailedLog.log(System.Logger.Level.ERROR, () -> "Handling " + api.apiName + " v" + version
+                    + " from " + context.remoteAddress() + " failed; closing the connection", e);
             context.closeConnection();
         }
     }
 
-    private static void refuse(RequestContext context, String why) {
-        LOG.log(System.Logger.Level.INFO, "Closing connection from {0}: {1}", context.remoteAddress(), why);
+    private static void refuse(RequestContext context, RateLimitedLog.Cause logAs, Supplier<String> why) {
+        logAs.log(System.Logger.Level.INFO, () -> "Closing connection from " + context.remoteAddress() + ": "
+                + why.get(), null);
         context.closeConnection();
     }
 }

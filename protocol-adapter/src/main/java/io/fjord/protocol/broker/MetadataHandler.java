@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * Metadata: this single broker leads every partition. Unknown topics are created on request
  * when auto-creation is on and the client allows it (v4+ says so explicitly; older versions
- * always ask), as producers and Connect expect.
+ * always ask), as producers and Connect expect; internal topic names never are.
  */
 final class MetadataHandler implements ApiHandler {
     private final BrokerState state;
@@ -56,14 +56,15 @@ final class MetadataHandler implements ApiHandler {
 
     private MetadataResponse.MetadataResponseTopic describe(String name, boolean mayCreate, short version) {
         MetadataResponse.MetadataResponseTopic topic = new MetadataResponse.MetadataResponseTopic().setName(name);
-        if (version >= 1 && BrokerState.isInternalTopic(name)) {
+        if (version >= 1 && TopicNames.isInternal(name)) {
             topic.setIsInternal(true);
         }
         if (name == null || !TopicNames.isValid(name)) {
             return topic.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
         }
         if (!state.engine.topicExists(name)) {
-            if (!mayCreate) {
+            // Internal topics are the broker's to create (the group coordinator makes __consumer_offsets).
+            if (!mayCreate || TopicNames.isReserved(name)) {
                 return topic.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
             }
             try {

@@ -79,6 +79,11 @@ final class ProduceHandler implements ApiHandler {
 
     private void append(String topic, ProduceRequest.PartitionProduceData data,
                         ProduceResponse.PartitionProduceResponse result, short version, Runnable done) {
+        if (io.fjord.log.TopicNames.isReserved(topic)) { // Kafka: clients cannot append to internal topics
+            fail(result, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + topic, version);
+            done.run();
+            return;
+        }
         Partition partition;
         try {
             partition = state.engine.partition(topic, data.index());
