@@ -70,6 +70,17 @@ class FjordCliTest {
     }
 
     @Test
+    void theShippedExampleConfigLoads() {
+        Path shipped = Path.of(System.getProperty("user.dir")).resolve("../config/broker.properties").normalize();
+        Map<String, String> properties = Fjord.parseBrokerArgs(new String[] {"broker", "--config", shipped.toString()});
+        assertEquals("PLAINTEXT://127.0.0.1:9092", properties.get("listeners"));
+        io.fjord.protocol.broker.BrokerConfig config = io.fjord.protocol.broker.BrokerConfig.fromProperties(properties);
+        assertEquals(9092, config.port());
+        assertEquals(Path.of("data"), config.dataDir());
+        assertEquals(0, config.groupConfig().initialRebalanceDelayMs());
+    }
+
+    @Test
     void helpAtTheTopListsEveryCommandAndExitsZero() {
         for (String help : List.of("--help", "-h", "help")) {
             Run run = run(help);
