@@ -148,7 +148,7 @@ public final class LogEngine implements AutoCloseable {
             return engine;
         } catch (IOException e) {
             closeQuietly(lockChannel);
-            throw new LogStorageException("Cannot open data directory " + dataDir + ": " + IoFailures.describe(e), e);
+            throw new LogStorageException("Cannot open data directory " + dataDir + ": " + IoFailures.describe(e, dataDir), e);
         } catch (RuntimeException e) {
             closeQuietly(lockChannel);
             throw e;

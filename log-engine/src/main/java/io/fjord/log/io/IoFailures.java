@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 
 /**
  * One-line descriptions of I/O failures for operators. {@link FileSystemException#getMessage()} is
@@ -19,9 +20,17 @@ public final class IoFailures {
 
     /** @return what failed and why, e.g. {@code "/var/fjord/.lock: permission denied"} */
     public static String describe(IOException e) {
+        return describe(e, null);
+    }
+
+    /**
+     * @param context the path the caller's message already names: not repeated when it is the one that failed
+     * @return what failed and why, e.g. {@code "permission denied"} for the context itself
+     */
+    public static String describe(IOException e, Path context) {
         if (e instanceof FileSystemException fs) {
             StringBuilder what = new StringBuilder();
-            if (fs.getFile() != null) {
+            if (fs.getFile() != null && (context == null || !fs.getFile().equals(context.toString()))) {
                 what.append(fs.getFile());
             }
             if (fs.getOtherFile() != null) {
