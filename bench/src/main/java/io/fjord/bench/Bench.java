@@ -25,6 +25,10 @@ public final class Bench {
 
     public static void main(String[] args) {
         Path root = Path.of(System.getProperty("fjord.root", ".")).toAbsolutePath().normalize();
+        if (BenchOptions.wantsHelp(args)) {
+            System.out.print(BenchOptions.USAGE);
+            System.exit(0);
+        }
         int status;
         try {
             run(BenchOptions.parse(args, root));

@@ -53,7 +53,13 @@ record BenchOptions(
               --fjord-jfr FILE         record a JFR profile of the Fjord broker (last round) to FILE
               --fjord-cds-archive FILE the class-data-sharing archive bin/fjord starts brokers with
                                        (bin/fjord bench passes its own; without it, none is used)
+              -h, --help               this text
             """;
+
+    /** {@code --help} or {@code -h} anywhere: print {@link #USAGE} and run nothing. */
+    static boolean wantsHelp(String[] args) {
+        return List.of(args).contains("--help") || List.of(args).contains("-h");
+    }
 
     static BenchOptions parse(String[] args, Path root) {
         boolean smoke = List.of(args).contains("--smoke");

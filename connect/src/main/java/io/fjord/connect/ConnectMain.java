@@ -46,6 +46,10 @@ public final class ConnectMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 2 && (args[1].equals("--help") || args[1].equals("-h"))) {
+            out.print(USAGE);
+            return 0;
+        }
         if (args.length < 3) {
             err.print(USAGE);
             return 2;

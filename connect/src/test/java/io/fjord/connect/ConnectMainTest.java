@@ -28,6 +28,17 @@ class ConnectMainTest {
     }
 
     @Test
+    void helpPrintsTheUsageAndExitsZero() {
+        for (String help : new String[] {"--help", "-h"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(0, ConnectMain.run(new String[] {"connect", help}, print(out), print(err)));
+            assertEquals(ConnectMain.USAGE, text(out));
+            assertEquals("", text(err));
+        }
+    }
+
+    @Test
     void aBadWorkerKeyIsNamed() throws Exception {
         Path worker = Files.writeString(dir.resolve("worker.properties"),
                 "fjord.data.dir=" + dir.resolve("data") + "\noffset.flush.interval.ms=often\n");

@@ -3,6 +3,7 @@ package io.fjord.log;
 import io.fjord.log.cleaner.LogCleaner;
 import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.io.AtomicFiles;
+import io.fjord.log.io.IoFailures;
 import io.fjord.log.io.OffsetCheckpointFile;
 import io.fjord.log.partition.PartitionLog;
 import io.fjord.log.producer.ProducerIdAllocator;
@@ -150,7 +151,7 @@ public final class LogEngine implements AutoCloseable {
             return engine;
         } catch (IOException e) {
             closeQuietly(lockChannel);
-            throw new LogStorageException("Cannot open data directory " + dataDir + ": " + e.getMessage(), e);
+            throw new LogStorageException("Cannot open data directory " + dataDir + ": " + IoFailures.describe(e, dataDir), e);
         } catch (RuntimeException e) {
             closeQuietly(lockChannel);
             throw e;

@@ -2,8 +2,6 @@ package io.fjord.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -69,23 +67,28 @@ public final class NetServer implements AutoCloseable {
     public static NetServer start(final NetConfig config, final RequestHandler handler) throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
+        return start(ListenSocket.bind(config), handler);
+    }
+
+    /**
+     * Starts serving on a socket bound earlier with {@link ListenSocket#bind(NetConfig)}, with that
+     * socket's config. The server owns the socket from here on, also when this throws (it is closed then).
+     *
+     * @throws IOException if a selector cannot be opened
+     */
+    public static NetServer start(final ListenSocket socket, final RequestHandler handler) throws IOException {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(handler, "handler");
+        final NetConfig config = socket.config();
         final NetMetrics metrics = new NetMetrics();
-        final ServerSocketChannel serverChannel = ServerSocketChannel.open();
         final NetworkThread[] networkThreads = new NetworkThread[config.selectorThreads()];
         final NetLog log = new NetLog(config, metrics);
         try {
-            // A restarted broker must rebind at once, not wait out TIME_WAIT of its previous life.
-            serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            if (config.socketReceiveBufferBytes() != NetConfig.OS_DEFAULT_SOCKET_BUFFER) {
-                // Set on the listener so accepted sockets get it before the handshake fixes the window scale.
-                serverChannel.setOption(StandardSocketOptions.SO_RCVBUF, config.socketReceiveBufferBytes());
-            }
-            serverChannel.bind(new InetSocketAddress(config.host(), config.port()), config.listenBacklog());
             for (int i = 0; i < networkThreads.length; i++) {
                 networkThreads[i] = new NetworkThread(config, metrics, log);
             }
         } catch (IOException | RuntimeException e) {
-            serverChannel.close();
+            socket.close();
             for (NetworkThread thread : networkThreads) {
                 if (thread != null) {
                     thread.closeUnstarted();
@@ -93,9 +96,9 @@ public final class NetServer implements AutoCloseable {
             }
             throw e;
         }
-        final InetSocketAddress bound = (InetSocketAddress) serverChannel.getLocalAddress();
+        final InetSocketAddress bound = socket.boundAddress();
         final String prefix = config.threadNamePrefix() + "-" + bound.getPort() + "-";
-        final Acceptor acceptor = new Acceptor(serverChannel, networkThreads, config, handler, metrics,
+        final Acceptor acceptor = new Acceptor(socket.channel(), networkThreads, config, handler, metrics,
             FramePool.of(config));
         final NetServer server = new NetServer(bound, metrics, prefix, acceptor, networkThreads);
         for (Thread thread : server.networkThreadHandles) {

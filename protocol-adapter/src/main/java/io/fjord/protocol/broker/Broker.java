@@ -5,8 +5,10 @@ import io.fjord.log.group.GroupCoordinator;
 import io.fjord.net.NetMetrics;
 import io.fjord.net.NetServer;
 
+import io.fjord.net.ListenSocket;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 
 /**
@@ -32,26 +34,75 @@ public final class Broker implements AutoCloseable {
         this.state = state;
     }
 
+    /**
+     * Binds the listener, then starts the broker on it ({@link #listen(BrokerConfig)} and
+     * {@link #start(LogEngine, BrokerConfig, ListenSocket)} in one call).
+     *
+     * @throws BrokerStartException if the listener cannot be bound
+     */
     public static Broker start(LogEngine engine, BrokerConfig config) {
-        BrokerState state = new BrokerState(engine, config);
+        return start(engine, config, listen(config));
+    }
+
+    /**
+     * Binds the broker's listener without serving anything yet, so that a caller learns the port is
+     * its own before it creates anything (the command line binds first, then opens the data directory).
+     * Connections made meanwhile wait in the kernel's backlog.
+     *
+     * @throws BrokerStartException naming the address and the reason (e.g. address already in use)
+     */
+    public static ListenSocket listen(BrokerConfig config) {
+        try {
+            return ListenSocket.bind(config.netConfig());
+        } catch (IOException e) {
+            throw new BrokerStartException(cannotListen(config, e), e);
+        }
+    }
+
+    /**
+     * Starts serving on a listener bound by {@link #listen(BrokerConfig)}; the broker owns it from here
+     * on (it is closed if this throws). Everything a request reads, the advertised host and port among
+     * it, is set before the first connection is accepted: no client ever sees a half-started broker.
+     */
+    public static Broker start(LogEngine engine, BrokerConfig config, ListenSocket socket) {
+        InetSocketAddress bound = socket.boundAddress();
+        int advertisedPort = config.advertisedPort() >= 0 ? config.advertisedPort() : bound.getPort();
+        BrokerState state;
+        try {
+            state = new BrokerState(engine, config, config.advertisedHost(), advertisedPort);
+        } catch (RuntimeException e) {
+            socket.close();
+            throw e;
+        }
         FetchPurgatory purgatory = new FetchPurgatory(config.maxWaitingFetches());
         engine.addAppendListener(purgatory);
         NetServer server;
         try {
-            server = NetServer.start(config.netConfig(), new KafkaRequestRouter(state, purgatory));
+            server = NetServer.start(socket, new KafkaRequestRouter(state, purgatory));
         } catch (IOException | RuntimeException e) {
             engine.removeAppendListener(purgatory);
             purgatory.close();
             if (e instanceof IOException io) {
-                throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + ": "
+                throw new BrokerStartException("Cannot start the network threads on " + bound + ": "
                         + io.getMessage(), io);
             }
             throw (RuntimeException) e;
         }
-        InetSocketAddress bound = server.boundAddress();
-        state.advertisedHost = config.advertisedHost();
-        state.advertisedPort = config.advertisedPort() >= 0 ? config.advertisedPort() : bound.getPort();
         return new Broker(engine, purgatory, server, state);
+    }
+
+    private static String cannotListen(BrokerConfig config, IOException e) {
+        String address = config.host() + ":" + config.port();
+        String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (e instanceof BindException && reason.contains("in use")) {
+            return "Cannot listen on " + address + ": address already in use (is another broker running?); "
+                    + "stop it or choose another port with listeners=PLAINTEXT://HOST:PORT";
+        }
+        if (e instanceof BindException) {
+            return "Cannot listen on " + address + ": " + reason
+                    + "; check the host in listeners (it must be an address of this machine) and the port";
+        }
+        return "Cannot listen on " + address + ": " + reason;
     }
 
     /** {@code host:port} for a client's bootstrap.servers. */

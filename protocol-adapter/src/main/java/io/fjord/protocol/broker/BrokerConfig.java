@@ -146,10 +146,13 @@ public final class BrokerConfig {
     }
 
     /**
-     * Reads Kafka-named broker settings. Unknown names are refused with the list of known ones,
-     * so a typo never silently falls back to a default.
+     * Reads Kafka-named broker settings; Kafka's own {@code server.properties} loads. Unknown names are
+     * refused, so a typo never silently falls back to a default; Kafka's names Fjord does not implement
+     * are ignored with a warning or refused with the reason ({@link KafkaBrokerConfigTable}).
      */
-    public static BrokerConfig fromProperties(Map<String, String> properties) {
+    public static BrokerConfig fromProperties(Map<String, String> kafkaProperties) {
+        // A Kafka server.properties: its cluster shape (roles, quorum, listener names) read as one node.
+        Map<String, String> properties = KafkaServerProperties.singleNode(kafkaProperties);
         Builder builder = builder();
         Map<String, String> topicDefaults = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : properties.entrySet()) {
@@ -247,7 +250,8 @@ public final class BrokerConfig {
                         .withOffsetsTopicPartitions(parseInt(key, value, 1, 1000));
                 case "offsets.topic.segment.bytes" -> builder.groupConfig = builder.groupConfig
                         .withOffsetsTopicSegmentBytes(parseInt(key, value, TopicConfig.MIN_SEGMENT_BYTES, Integer.MAX_VALUE));
-                default -> throw new InvalidConfigException("Unknown broker config '" + key + "'");
+                // Kafka's keys Fjord does not implement: ignored with a warning, or refused where that is unsafe.
+                default -> KafkaBrokerConfigTable.ignoreOrRefuse(key, value);
             }
         }
         builder.topicDefaults(TopicConfig.of(topicDefaults));

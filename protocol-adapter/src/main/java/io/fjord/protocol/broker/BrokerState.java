@@ -17,14 +17,17 @@ final class BrokerState {
     final BrokerConfig config;
     final String clusterId;
     final int nodeId;
-    volatile String advertisedHost;
-    volatile int advertisedPort;
+    /** Where clients are told to connect: known before the first request is served, never changes. */
+    final String advertisedHost;
+    final int advertisedPort;
 
-    BrokerState(LogEngine engine, BrokerConfig config) {
+    BrokerState(LogEngine engine, BrokerConfig config, String advertisedHost, int advertisedPort) {
         this.engine = engine;
         this.config = config;
         this.clusterId = readClusterId(engine);
         this.nodeId = config.nodeId();
+        this.advertisedHost = advertisedHost;
+        this.advertisedPort = advertisedPort;
     }
 
     /**

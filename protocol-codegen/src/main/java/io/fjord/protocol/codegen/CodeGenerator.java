@@ -11,9 +11,22 @@ import java.util.Map;
  * {@code CodeGenerator <kafka-3.9 schema dir> <kafka-4.x schema dir> <output source root>}.
  * Writes one Java file per message plus {@code ApiKey} under
  * {@code <output>/io/fjord/protocol/message/}.
+ *
+ * <p>Silent by default, so that {@code mvn -q} prints nothing but errors (this runs inside Maven's
+ * JVM, where {@code -q} cannot silence {@code System.out}); {@code -Dfjord.codegen.verbose=true}
+ * prints each merge decision and the count of files written.
  */
 public final class CodeGenerator {
+    /** System property that turns on the merge report: {@code mvn -Dfjord.codegen.verbose=true ...}. */
+    static final String VERBOSE_PROPERTY = "fjord.codegen.verbose";
+
     private CodeGenerator() {
+    }
+
+    static void report(String line) {
+        if (Boolean.getBoolean(VERBOSE_PROPERTY)) {
+            System.out.println("[protocol-codegen] " + line);
+        }
     }
 
     public static void main(String[] args) throws IOException {
@@ -21,11 +34,11 @@ public final class CodeGenerator {
             throw new IllegalArgumentException("usage: CodeGenerator <3.9 schemas> <4.x schemas> <output dir>");
         }
         int files = generate(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]));
-        System.out.println("[protocol-codegen] wrote " + files + " files to " + args[2]);
+        report("wrote " + files + " files to " + args[2]);
     }
 
     static int generate(Path schemas39, Path schemas4, Path outputRoot) throws IOException {
-        Map<String, MessageSpec> merged = new SchemaMerger(line -> System.out.println("[protocol-codegen] " + line))
+        Map<String, MessageSpec> merged = new SchemaMerger(CodeGenerator::report)
                 .merge(SchemaReader.readDirectory(schemas39), SchemaReader.readDirectory(schemas4));
         Path packageDir = outputRoot.resolve(MessageEmitter.PACKAGE.replace('.', '/'));
         Files.createDirectories(packageDir);
