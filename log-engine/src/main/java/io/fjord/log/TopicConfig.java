@@ -211,13 +211,29 @@ public final class TopicConfig {
         return DEFAULT;
     }
 
-    /** Validates every entry; unknown names and bad values throw {@link InvalidConfigException}. */
+    /**
+     * Validates every entry and then the entries together ({@link #checkConsistent()}); unknown
+     * names and bad values throw {@link InvalidConfigException}.
+     */
     public static TopicConfig of(Map<String, String> overrides) {
         TopicConfig config = DEFAULT;
         for (Map.Entry<String, String> entry : overrides.entrySet()) {
             config = config.with(entry.getKey(), entry.getValue());
         }
-        return config;
+        return config.checkConsistent();
+    }
+
+    /**
+     * Checks the rules that tie values together, as Kafka does for a whole set of changes (so
+     * {@link #with} alone, one value at a time, does not): {@code min.compaction.lag.ms} may not
+     * exceed {@code max.compaction.lag.ms}. Returns this.
+     */
+    public TopicConfig checkConsistent() {
+        if (minCompactionLagMs() > maxCompactionLagMs()) {
+            throw new InvalidConfigException("Conflicting topic configs: " + MIN_COMPACTION_LAG_MS + " ("
+                    + minCompactionLagMs() + ") > " + MAX_COMPACTION_LAG_MS + " (" + maxCompactionLagMs() + ")");
+        }
+        return this;
     }
 
     /** The set of config names this engine understands. */

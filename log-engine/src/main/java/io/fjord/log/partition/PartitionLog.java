@@ -80,8 +80,6 @@ public final class PartitionLog implements Closeable {
     private final int maxDecompressedBatchBytes;
     /** Writer thread only; created by the first compressed batch of a compacted topic. */
     private BatchDecompressor decompressor;
-    /** Writer thread only; created by the first append to a topic with a {@code compression.type} codec. */
-    private BatchRecompressor recompressor;
     private Thread writerThread;
     private long lastAppendLastOffset;
     private boolean syncPending;
@@ -439,12 +437,10 @@ public final class PartitionLog implements Closeable {
 
     /**
      * {@code records} with every batch in the topic's {@code compression.type} codec: the same
-     * buffer when all already are, else the recompressor's (valid until the next append).
+     * buffer when all already are, else the writer thread's recompressor's (valid until its next use).
      */
     private ByteBuffer inTopicCodec(ByteBuffer records, int start, int end, TopicConfig cfg) {
-        if (recompressor == null) {
-            recompressor = new BatchRecompressor(maxDecompressedBatchBytes);
-        }
+        BatchRecompressor recompressor = BatchRecompressor.forThisThread(maxDecompressedBatchBytes);
         if (!recompressor.needed(records, start, end, cfg.compressionCodecId())) {
             return records;
         }

@@ -38,7 +38,8 @@ final class ConfigsSupport {
                     "Only topic configs can be altered; broker configs are static");
         }
         try {
-            TopicConfig altered = change.apply(state.engine.topicConfig(topic)); // the topic must exist
+            TopicConfig altered = change.apply(state.engine.topicConfig(topic)) // the topic must exist
+                    .checkConsistent();
             if (!validateOnly) {
                 state.engine.alterTopicConfig(topic, altered);
             }

@@ -449,7 +449,7 @@ class TopicConfigsTest {
     }
 
     @Test
-    void aLevelOutsideKafkasRangeIsRefusedByIncrementalAlterConfigs() throws Exception {
+    void alterConfigsRefuseALevelOutsideKafkasRangeAndConflictingCompactionLags() throws Exception {
         start(TopicConfig.defaults());
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic("alter", 1, (short) 1))).all().get();
@@ -460,6 +460,15 @@ class TopicConfigsTest {
                             org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get());
             assertInstanceOf(InvalidConfigurationException.class, e.getCause());
             assertTrue(e.getCause().getMessage().contains("compression.zstd.level"), e.getCause().getMessage());
+            ExecutionException conflict = assertThrows(ExecutionException.class, () -> admin.incrementalAlterConfigs(
+                    Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                            new ConfigEntry("max.compaction.lag.ms", "100"),
+                            org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET),
+                            new org.apache.kafka.clients.admin.AlterConfigOp(new ConfigEntry("min.compaction.lag.ms",
+                                    "200"), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get());
+            assertInstanceOf(InvalidConfigurationException.class, conflict.getCause());
+            assertTrue(conflict.getCause().getMessage().contains("min.compaction.lag.ms (200) > max.compaction.lag.ms"),
+                    conflict.getCause().getMessage());
             admin.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
                     new ConfigEntry("compression.type", "snappy"),
                     org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();

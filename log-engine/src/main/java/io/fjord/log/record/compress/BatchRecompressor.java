@@ -38,10 +38,13 @@ import static io.fjord.log.record.RecordBatchDescriptor.LOG_OVERHEAD;
  * <p>Memory: the decompressed records of one batch are bounded by {@code maxDecompressedBytes}
  * (the engine's {@code maxDecompressedBatchBytes}), a rewritten batch by the caller's
  * {@code maxBatchBytes} ({@code max.message.bytes}); the buffers are reused and grow to the
- * largest append rewritten. Not thread-safe: one per partition writer.
+ * largest append rewritten. They belong to a thread, not to a partition ({@link #forThisThread}):
+ * a broker with thousands of recompressing partitions holds one set per writer thread.
+ * Not thread-safe.
  */
 public final class BatchRecompressor {
     private static final int INITIAL_BYTES = 64 * 1024;
+    private static final ThreadLocal<BatchRecompressor> PER_THREAD = new ThreadLocal<>();
 
     private final BatchDecompressor decompressor;
     private final RecordsCompressor compressor = new RecordsCompressor();
@@ -52,6 +55,19 @@ public final class BatchRecompressor {
 
     public BatchRecompressor(int maxDecompressedBytes) {
         this.decompressor = new BatchDecompressor(maxDecompressedBytes);
+    }
+
+    /**
+     * The calling thread's recompressor with this bound (a partition writer's: every partition it
+     * writes shares it). The result of {@link #recompress} stays valid until this thread's next call.
+     */
+    public static BatchRecompressor forThisThread(int maxDecompressedBytes) {
+        BatchRecompressor recompressor = PER_THREAD.get();
+        if (recompressor == null || recompressor.decompressor.maxDecompressedBytes() != maxDecompressedBytes) {
+            recompressor = new BatchRecompressor(maxDecompressedBytes);
+            PER_THREAD.set(recompressor);
+        }
+        return recompressor;
     }
 
     /**
