@@ -241,6 +241,12 @@ public final class TopicConfig {
         return DEFAULTS.keySet();
     }
 
+    /** Whether {@code name} is one of Kafka's LIST configs (comma-separated; AlterConfigs can APPEND and SUBTRACT). */
+    public static boolean isList(String name) {
+        return name.equals(CLEANUP_POLICY) || name.equals(LEADER_REPLICATION_THROTTLED_REPLICAS)
+                || name.equals(FOLLOWER_REPLICATION_THROTTLED_REPLICAS);
+    }
+
     public static String defaultValue(String name) {
         Object value = DEFAULTS.get(name);
         return value == null ? null : value.toString();
@@ -511,18 +517,21 @@ public final class TopicConfig {
         }
     }
 
-    /** Kafka's list syntax: {@code delete}, {@code compact}, or both comma-separated in either order. */
+    /**
+     * Kafka's list syntax: {@code delete}, {@code compact}, both comma-separated in either order
+     * (repeats change nothing, as in Kafka), or empty: since Kafka 4.1 an empty list means no
+     * policy, so segments are kept forever (neither retention nor compaction removes them).
+     */
     private static void checkCleanupPolicy(String name, String value) {
-        String[] parts = value.split(",", -1);
-        boolean valid = parts.length >= 1 && parts.length <= 2;
-        for (String part : parts) {
-            String policy = part.trim();
-            valid &= policy.equals(CLEANUP_POLICY_DELETE) || policy.equals(CLEANUP_POLICY_COMPACT);
+        if (value.isEmpty()) {
+            return;
         }
-        valid &= parts.length != 2 || !parts[0].trim().equals(parts[1].trim());
-        if (!valid) {
-            throw new InvalidConfigException("Invalid value '" + value + "' for " + name
-                    + ": expected 'delete', 'compact', or 'compact,delete'");
+        for (String part : value.split(",", -1)) {
+            String policy = part.trim();
+            if (!policy.equals(CLEANUP_POLICY_DELETE) && !policy.equals(CLEANUP_POLICY_COMPACT)) {
+                throw new InvalidConfigException("Invalid value '" + value + "' for " + name
+                        + ": expected 'delete', 'compact', 'compact,delete', or '' (keep every segment)");
+            }
         }
     }
 

@@ -1,8 +1,11 @@
 package io.fjord.log;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +13,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Validation rules of {@link TopicConfig} that span more than one value, and names Kafka removed. */
 class TopicConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anEmptyCleanupPolicyKeepsEverySegmentAsInKafka() {
+        AtomicLong now = new AtomicLong(1_000_000);
+        try (LogEngine engine = LogEngine.open(EngineConfig.builder(dir).clock(now::get).build())) {
+            Map<String, String> small = Map.of("segment.bytes", "1024", "retention.ms", "1000",
+                    "retention.bytes", "2048", "file.delete.delay.ms", "0");
+            Map<String, String> keep = new java.util.HashMap<>(small);
+            keep.put("cleanup.policy", "");
+            engine.createTopic("keep", 1, TopicConfig.of(keep));
+            engine.createTopic("delete", 1, TopicConfig.of(small));
+            for (int i = 0; i < 200; i++) {
+                engine.partition("keep", 0).append(TestRecords.bytes("k" + i), new byte[100], now.get());
+                engine.partition("delete", 0).append(TestRecords.bytes("k" + i), new byte[100], now.get());
+            }
+            now.addAndGet(10_000);
+            engine.enforceRetention();
+            assertEquals(0, engine.partition("keep", 0).earliestOffset(), "no policy: nothing is deleted");
+            assertTrue(engine.partition("delete", 0).earliestOffset() > 0, "the delete policy removes old segments");
+            assertEquals("", engine.effectiveTopicConfig("keep").cleanupPolicy());
+        }
+    }
     @Test
     void aMinimumCompactionLagAboveTheMaximumIsRefusedAsKafkaDoes() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> TopicConfig.of(Map.of(

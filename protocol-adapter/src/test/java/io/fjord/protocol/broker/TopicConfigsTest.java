@@ -253,7 +253,8 @@ class TopicConfigsTest {
     private static List<Row> rows() {
         return List.of(
                 Row.ok("cleanup.policy", "compact,delete"),
-                Row.refused("cleanup.policy", "shred", "expected 'delete', 'compact', or 'compact,delete'"),
+                Row.ok("cleanup.policy", ""),
+                Row.refused("cleanup.policy", "shred", "expected 'delete', 'compact', 'compact,delete', or ''"),
                 Row.ok("compression.type", "zstd"),
                 Row.refused("compression.type", "brotli", "expected one of uncompressed, zstd, lz4, snappy, gzip, producer"),
                 Row.ok("compression.gzip.level", "9"),
@@ -269,6 +270,7 @@ class TopicConfigsTest {
                 Row.ok("flush.messages", "1"),
                 Row.ok("flush.ms", "0"),
                 Row.ok("follower.replication.throttled.replicas", "0:1,1:1"),
+                Row.refused("follower.replication.throttled.replicas", "*,0:1", "[partitionId]:[brokerId] pairs"),
                 Row.ok("leader.replication.throttled.replicas", "*"),
                 Row.refused("leader.replication.throttled.replicas", "0-1", "[partitionId]:[brokerId] pairs"),
                 Row.ok("index.interval.bytes", "100"),
@@ -476,6 +478,18 @@ class TopicConfigsTest {
                 producer.send(new ProducerRecord<>("alter", "k", "v")).get();
             }
             assertEquals(List.of(CompressionType.SNAPPY), storedCodecs("alter"));
+
+            // The throttled-replica lists are Kafka LIST configs: APPEND and SUBTRACT work on them.
+            for (String replica : new String[] {"0:1", "1:1", "0:1"}) {
+                admin.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                        new ConfigEntry("leader.replication.throttled.replicas", replica),
+                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.APPEND)))).all().get();
+            }
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new ConfigEntry("leader.replication.throttled.replicas", "0:1"),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SUBTRACT)))).all().get();
+            assertEquals("1:1", admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get("leader.replication.throttled.replicas").value());
         }
     }
 }
