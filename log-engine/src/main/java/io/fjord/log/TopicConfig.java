@@ -263,9 +263,11 @@ public final class TopicConfig {
         if (value == null) {
             return without(name);
         }
-        validate(name, value.trim());
+        String trimmed = value.trim();
+        validate(name, trimmed);
         Map<String, String> copy = new LinkedHashMap<>(overrides);
-        copy.put(name, value.trim());
+        // Kafka parses booleans in any case and describes them as true/false.
+        copy.put(name, DEFAULTS.get(name) instanceof Boolean ? trimmed.toLowerCase(java.util.Locale.ROOT) : trimmed);
         return new TopicConfig(Collections.unmodifiableMap(copy));
     }
 
@@ -410,7 +412,9 @@ public final class TopicConfig {
             case MAX_MESSAGE_BYTES -> checkRange(name, value, 0, Integer.MAX_VALUE);
             case SEGMENT_MS, FLUSH_MESSAGES -> checkRange(name, value, 1, Long.MAX_VALUE);
             case FLUSH_MS, SEGMENT_JITTER_MS -> checkRange(name, value, 0, Long.MAX_VALUE);
-            case RETENTION_MS, RETENTION_BYTES -> checkRange(name, value, -1, Long.MAX_VALUE);
+            case RETENTION_MS -> checkRange(name, value, -1, Long.MAX_VALUE);
+            // Kafka takes any negative size as "no limit", as retention does here.
+            case RETENTION_BYTES -> checkRange(name, value, Long.MIN_VALUE, Long.MAX_VALUE);
             case FILE_DELETE_DELAY_MS -> checkRange(name, value, 0, Long.MAX_VALUE);
             case CLEANUP_POLICY -> checkCleanupPolicy(name, value);
             case DELETE_RETENTION_MS, MIN_COMPACTION_LAG_MS -> checkRange(name, value, 0, Long.MAX_VALUE);

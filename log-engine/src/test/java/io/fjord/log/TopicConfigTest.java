@@ -72,4 +72,18 @@ class TopicConfigTest {
         assertEquals(-1, TopicConfig.of(Map.of("compression.type", "gzip")).compressionLevel());
         assertEquals(9, TopicConfig.of(Map.of("compression.type", "lz4")).compressionLevel());
     }
+
+    @Test
+    void booleansAreTakenInAnyCaseAndStoredAsKafkaDescribesThem() {
+        TopicConfig config = TopicConfig.of(Map.of("preallocate", "TRUE", "unclean.leader.election.enable", "False"));
+        assertEquals("true", config.value("preallocate"));
+        assertEquals("false", config.value("unclean.leader.election.enable"));
+        assertThrows(InvalidConfigException.class, () -> TopicConfig.of(Map.of("preallocate", "yes")));
+    }
+
+    @Test
+    void anyNegativeRetentionBytesMeansNoLimitAsInKafka() {
+        assertEquals(-5, TopicConfig.of(Map.of("retention.bytes", "-5")).retentionBytes());
+        assertThrows(InvalidConfigException.class, () -> TopicConfig.of(Map.of("retention.ms", "-2")));
+    }
 }
