@@ -13,6 +13,15 @@ import java.util.Objects;
  *
  * <p>Only explicitly set values are stored (what Kafka calls dynamic topic configs); every getter
  * falls back to the default named next to its key.
+ *
+ * <p>Every topic config of Kafka 4.4 (its LogConfig) is known here, with Kafka's default, and is
+ * one of: honoured (retention, segments, flushing, compaction, {@code compression.type} and its
+ * levels, {@code segment.jitter.ms}, ...); accepted because no value can weaken anything on one
+ * broker (replication and throttling settings, {@code preallocate}, the tiered-storage tuning
+ * Kafka itself ignores while {@code remote.storage.enable=false}); or refused by name with the
+ * reason, for the values Fjord cannot honour ({@code remote.storage.enable=true},
+ * {@code min.insync.replicas} above 1, {@code message.timestamp.type=LogAppendTime}, ...). Names
+ * Kafka 4.0 removed are refused as Kafka 4.4 refuses them. {@code durability} is Fjord's own.
  */
 public final class TopicConfig {
     public static final String SEGMENT_BYTES = "segment.bytes";
