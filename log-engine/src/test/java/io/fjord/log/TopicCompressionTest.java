@@ -163,6 +163,33 @@ class TopicCompressionTest {
         }
     }
 
+    @Test
+    void anAppendOfSeveralBatchesRewritesOnlyThoseInAnotherCodec() throws IOException {
+        try (LogEngine engine = open()) {
+            engine.createTopic(TOPIC, 1, TopicConfig.of(Map.of("compression.type", "lz4")));
+            Partition p = engine.partition(TOPIC, 0);
+            ByteBuffer gzip = MemoryRecords.withRecords(compression("gzip"), records(7, 0)).buffer();
+            ByteBuffer lz4 = MemoryRecords.withRecords(compression("lz4"), records(5, 7)).buffer();
+            ByteBuffer none = MemoryRecords.withRecords(Compression.NONE, records(3, 12)).buffer();
+            ByteBuffer append = ByteBuffer.allocate(gzip.remaining() + lz4.remaining() + none.remaining())
+                    .put(gzip).put(lz4).put(none).flip();
+            assertEquals(0, p.appendBatch(append));
+            List<MutableRecordBatch> stored = storedBatches(p);
+            assertEquals(3, stored.size());
+            int offset = 0;
+            for (MutableRecordBatch batch : stored) {
+                assertEquals(CompressionType.LZ4, batch.compressionType());
+                assertEquals(offset, batch.baseOffset());
+                for (Record record : batch) {
+                    assertEquals(offset, record.offset());
+                    assertEquals(records(1, offset)[0].value(), record.value());
+                    offset++;
+                }
+            }
+            assertEquals(15, offset);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
     void aCompressedBatchThatDoesNotDecodeIsRefusedWhenItWouldBeRecompressed(String codec) {
