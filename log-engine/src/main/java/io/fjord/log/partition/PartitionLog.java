@@ -22,6 +22,7 @@ import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordBatchDescriptor;
 import io.fjord.log.record.RecordCursor;
 import io.fjord.log.record.compress.BatchDecompressor;
+import io.fjord.log.record.compress.BatchRecompressor;
 import io.fjord.log.segment.LogSegment;
 import io.fjord.log.segment.SegmentFiles;
 import io.fjord.log.segment.SegmentRollbackException;
@@ -331,7 +332,9 @@ public final class PartitionLog implements Closeable {
     /**
      * Appends one or more v2 batches as received: validates each (length, magic, record count,
      * CRC-32C, size against {@code max.message.bytes}, and each uncompressed record's framing),
-     * assigns offsets by patching base offset and leader epoch in place (both outside the CRC),
+     * rewrites batches in another codec than the topic's {@code compression.type} (unless it is
+     * {@code producer}; see {@link BatchRecompressor}), assigns offsets by patching base offset and
+     * leader epoch in place (both outside the CRC),
      * rolls the segment when due, writes, and publishes the new log end offset.
      *
      * <p>Writer thread only. Returns the first assigned offset; {@link #lastAppendLastOffset()}
@@ -358,6 +361,11 @@ public final class PartitionLog implements Closeable {
         int idempotentBatches = validateBatches(records, start, end, cfg.maxMessageBytes());
         if (idempotentBatches > 0 && isDuplicateOfLoggedBatch(records, start, end, idempotentBatches)) {
             return producerState.duplicateFirstOffset();
+        }
+        if (cfg.compressionCodecId() != TopicConfig.COMPRESSION_PRODUCER) {
+            records = inTopicCodec(records, start, end, cfg);
+            start = records.position();
+            end = records.limit();
         }
 
         long firstOffset = logEndOffset;
@@ -455,6 +463,31 @@ public final class PartitionLog implements Closeable {
         return idempotent;
     }
 
+    /**
+     * {@code records} with every batch in the topic's {@code compression.type} codec: the same
+     * buffer when all already are, else the writer thread's recompressor's (valid until its next use).
+     */
+    private ByteBuffer inTopicCodec(ByteBuffer records, int start, int end, TopicConfig cfg) {
+        BatchRecompressor recompressor = BatchRecompressor.forThisThread(maxDecompressedBatchBytes);
+        if (!recompressor.needed(records, start, end, cfg.compressionCodecId())) {
+            return records;
+        }
+        ByteBuffer rewritten;
+        try {
+            rewritten = recompressor.recompress(records, start, end, cfg.compressionCodecId(), cfg.compressionLevel(),
+                    cfg.maxMessageBytes());
+        } catch (CorruptRecordException e) {
+            throw new InvalidRecordException(topicPartition + ": " + e.getMessage());
+        } catch (RecordTooLargeException e) {
+            throw new RecordTooLargeException(topicPartition + ": " + e.getMessage());
+        }
+        if (rewritten.remaining() > cfg.segmentBytes()) {
+            throw new RecordTooLargeException(topicPartition + ": " + rewritten.remaining() + " bytes of batches in"
+                    + " the topic's codec exceed " + TopicConfig.SEGMENT_BYTES + "=" + cfg.segmentBytes());
+        }
+        return rewritten;
+    }
+
     /** The uncompressed view of the (compressed) current batch; see {@link BatchDecompressor}. */
     private RecordBatch decompressed(int batchStart) {
         if (decompressor == null) {
@@ -498,7 +531,7 @@ public final class PartitionLog implements Closeable {
         long nowMs = clock.nowMs();
         boolean roll = !segment.isEmpty()
                 && (segment.sizeBytes() > cfg.segmentBytes() - appendBytes
-                || nowMs - segment.createdMs() > cfg.segmentMs()
+                || nowMs - segment.createdMs() > cfg.segmentMs() - rollJitterMs(segment, cfg)
                 || segment.indexesFull()
                 || !segment.canHoldOffset(lastOffset));
         if (!roll) {
@@ -511,6 +544,21 @@ public final class PartitionLog implements Closeable {
         activeSegment = next;
         segment.onBecomeInactive();
         return next;
+    }
+
+    /**
+     * How much earlier than {@code segment.ms} this segment rolls ({@code segment.jitter.ms}): a
+     * share in {@code [0, min(jitter, segment.ms))} derived from the partition and the segment's
+     * base offset, so partitions created together spread their rolls and a restart keeps the share.
+     */
+    private long rollJitterMs(LogSegment segment, TopicConfig cfg) {
+        long bound = Math.min(cfg.segmentJitterMs(), cfg.segmentMs());
+        if (bound <= 0) {
+            return 0;
+        }
+        long mixed = (topicPartition.hashCode() * 0x9E3779B97F4A7C15L) ^ (segment.baseOffset() * 0xC2B2AE3D27D4EB4FL);
+        mixed ^= mixed >>> 31;
+        return Math.floorMod(mixed, bound);
     }
 
     /**

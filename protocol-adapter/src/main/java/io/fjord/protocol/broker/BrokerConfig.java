@@ -232,6 +232,16 @@ public final class BrokerConfig {
                 case "log.segment.delete.delay.ms" -> topicDefaults.put(TopicConfig.FILE_DELETE_DELAY_MS, value);
                 case "log.cleanup.policy" -> topicDefaults.put(TopicConfig.CLEANUP_POLICY, value);
                 case "fjord.durability" -> topicDefaults.put(TopicConfig.DURABILITY, value);
+                // Broker-wide defaults of topic configs under Kafka's broker names (its ServerTopicConfigSynonyms).
+                case TopicConfig.COMPRESSION_TYPE, TopicConfig.COMPRESSION_GZIP_LEVEL, TopicConfig.COMPRESSION_LZ4_LEVEL,
+                        TopicConfig.COMPRESSION_ZSTD_LEVEL, TopicConfig.MIN_INSYNC_REPLICAS,
+                        TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE -> topicDefaults.put(key, value);
+                case "log.roll.jitter.ms" -> topicDefaults.put(TopicConfig.SEGMENT_JITTER_MS, value);
+                case "log.preallocate" -> topicDefaults.put(TopicConfig.PREALLOCATE, value);
+                case "log.cleaner.delete.retention.ms" -> topicDefaults.put(TopicConfig.DELETE_RETENTION_MS, value);
+                case "log.cleaner.min.compaction.lag.ms" -> topicDefaults.put(TopicConfig.MIN_COMPACTION_LAG_MS, value);
+                case "log.cleaner.max.compaction.lag.ms" -> topicDefaults.put(TopicConfig.MAX_COMPACTION_LAG_MS, value);
+                case "log.cleaner.min.cleanable.ratio" -> topicDefaults.put(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO, value);
                 case "group.initial.rebalance.delay.ms" -> builder.groupConfig = builder.groupConfig
                         .withInitialRebalanceDelayMs(parseInt(key, value, 0, Integer.MAX_VALUE));
                 case "group.min.session.timeout.ms" -> builder.groupConfig = builder.groupConfig

@@ -43,7 +43,8 @@ final class ConfigsSupport {
                     "Configs of internal topic " + topic + " cannot be altered: the broker manages them");
         }
         try {
-            TopicConfig altered = change.apply(state.engine.topicConfig(topic)); // the topic must exist
+            TopicConfig altered = change.apply(state.engine.topicConfig(topic)) // the topic must exist
+                    .checkConsistent();
             if (!validateOnly) {
                 state.engine.alterTopicConfig(topic, altered);
             }

@@ -18,27 +18,66 @@ import java.util.Map;
  */
 final class DescribeConfigsHandler implements ApiHandler {
     /** Kafka's ConfigType codes (DescribeConfigs v3+). */
+    private static final byte TYPE_BOOLEAN = 1;
     private static final byte TYPE_STRING = 2;
     private static final byte TYPE_INT = 3;
     private static final byte TYPE_LONG = 5;
+    private static final byte TYPE_DOUBLE = 6;
     private static final byte TYPE_LIST = 7;
 
+    /** Kafka 4.4's type of each topic config (its LogConfig); a name not listed is described as a string. */
     private static final Map<String, Byte> TYPES = Map.ofEntries(
             Map.entry(TopicConfig.SEGMENT_BYTES, TYPE_INT), Map.entry(TopicConfig.SEGMENT_MS, TYPE_LONG),
+            Map.entry(TopicConfig.SEGMENT_JITTER_MS, TYPE_LONG),
             Map.entry(TopicConfig.SEGMENT_INDEX_BYTES, TYPE_INT), Map.entry(TopicConfig.INDEX_INTERVAL_BYTES, TYPE_INT),
             Map.entry(TopicConfig.RETENTION_MS, TYPE_LONG), Map.entry(TopicConfig.RETENTION_BYTES, TYPE_LONG),
             Map.entry(TopicConfig.FLUSH_MESSAGES, TYPE_LONG), Map.entry(TopicConfig.FLUSH_MS, TYPE_LONG),
             Map.entry(TopicConfig.MAX_MESSAGE_BYTES, TYPE_INT), Map.entry(TopicConfig.FILE_DELETE_DELAY_MS, TYPE_LONG),
-            Map.entry(TopicConfig.CLEANUP_POLICY, TYPE_LIST), Map.entry(TopicConfig.DURABILITY, TYPE_STRING));
+            Map.entry(TopicConfig.CLEANUP_POLICY, TYPE_LIST), Map.entry(TopicConfig.DURABILITY, TYPE_STRING),
+            Map.entry(TopicConfig.DELETE_RETENTION_MS, TYPE_LONG),
+            Map.entry(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO, TYPE_DOUBLE),
+            Map.entry(TopicConfig.MIN_COMPACTION_LAG_MS, TYPE_LONG),
+            Map.entry(TopicConfig.MAX_COMPACTION_LAG_MS, TYPE_LONG),
+            Map.entry(TopicConfig.MESSAGE_TIMESTAMP_TYPE, TYPE_STRING),
+            Map.entry(TopicConfig.COMPRESSION_TYPE, TYPE_STRING),
+            Map.entry(TopicConfig.COMPRESSION_GZIP_LEVEL, TYPE_INT), Map.entry(TopicConfig.COMPRESSION_LZ4_LEVEL, TYPE_INT),
+            Map.entry(TopicConfig.COMPRESSION_ZSTD_LEVEL, TYPE_INT),
+            Map.entry(TopicConfig.MIN_INSYNC_REPLICAS, TYPE_INT),
+            Map.entry(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE, TYPE_BOOLEAN),
+            Map.entry(TopicConfig.LEADER_REPLICATION_THROTTLED_REPLICAS, TYPE_LIST),
+            Map.entry(TopicConfig.FOLLOWER_REPLICATION_THROTTLED_REPLICAS, TYPE_LIST),
+            Map.entry(TopicConfig.PREALLOCATE, TYPE_BOOLEAN),
+            Map.entry(TopicConfig.REMOTE_STORAGE_ENABLE, TYPE_BOOLEAN),
+            Map.entry(TopicConfig.LOCAL_RETENTION_MS, TYPE_LONG), Map.entry(TopicConfig.LOCAL_RETENTION_BYTES, TYPE_LONG),
+            Map.entry(TopicConfig.REMOTE_LOG_COPY_DISABLE, TYPE_BOOLEAN),
+            Map.entry(TopicConfig.REMOTE_LOG_DELETE_ON_DISABLE, TYPE_BOOLEAN),
+            Map.entry(TopicConfig.REMOTE_COPY_LAG_MS, TYPE_LONG), Map.entry(TopicConfig.REMOTE_COPY_LAG_BYTES, TYPE_LONG),
+            Map.entry(TopicConfig.MAX_DECOMPRESSED_MESSAGE_BYTES, TYPE_INT),
+            Map.entry(TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE, TYPE_BOOLEAN));
 
     /** Broker names of the topic defaults a broker describes. */
-    private static final Map<String, String> BROKER_NAMES = Map.of(
-            "log.segment.bytes", TopicConfig.SEGMENT_BYTES, "log.roll.ms", TopicConfig.SEGMENT_MS,
-            "log.retention.ms", TopicConfig.RETENTION_MS, "log.retention.bytes", TopicConfig.RETENTION_BYTES,
-            "log.flush.interval.messages", TopicConfig.FLUSH_MESSAGES, "log.flush.interval.ms", TopicConfig.FLUSH_MS,
-            "message.max.bytes", TopicConfig.MAX_MESSAGE_BYTES, "log.cleanup.policy", TopicConfig.CLEANUP_POLICY,
-            "log.index.interval.bytes", TopicConfig.INDEX_INTERVAL_BYTES,
-            "log.index.size.max.bytes", TopicConfig.SEGMENT_INDEX_BYTES);
+    private static final Map<String, String> BROKER_NAMES = Map.ofEntries(
+            Map.entry("log.segment.bytes", TopicConfig.SEGMENT_BYTES), Map.entry("log.roll.ms", TopicConfig.SEGMENT_MS),
+            Map.entry("log.retention.ms", TopicConfig.RETENTION_MS),
+            Map.entry("log.retention.bytes", TopicConfig.RETENTION_BYTES),
+            Map.entry("log.flush.interval.messages", TopicConfig.FLUSH_MESSAGES),
+            Map.entry("log.flush.interval.ms", TopicConfig.FLUSH_MS),
+            Map.entry("message.max.bytes", TopicConfig.MAX_MESSAGE_BYTES),
+            Map.entry("log.cleanup.policy", TopicConfig.CLEANUP_POLICY),
+            Map.entry("log.index.interval.bytes", TopicConfig.INDEX_INTERVAL_BYTES),
+            Map.entry("log.index.size.max.bytes", TopicConfig.SEGMENT_INDEX_BYTES),
+            Map.entry(TopicConfig.COMPRESSION_TYPE, TopicConfig.COMPRESSION_TYPE),
+            Map.entry(TopicConfig.COMPRESSION_GZIP_LEVEL, TopicConfig.COMPRESSION_GZIP_LEVEL),
+            Map.entry(TopicConfig.COMPRESSION_LZ4_LEVEL, TopicConfig.COMPRESSION_LZ4_LEVEL),
+            Map.entry(TopicConfig.COMPRESSION_ZSTD_LEVEL, TopicConfig.COMPRESSION_ZSTD_LEVEL),
+            Map.entry(TopicConfig.MIN_INSYNC_REPLICAS, TopicConfig.MIN_INSYNC_REPLICAS),
+            Map.entry(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE, TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE),
+            Map.entry("log.roll.jitter.ms", TopicConfig.SEGMENT_JITTER_MS),
+            Map.entry("log.preallocate", TopicConfig.PREALLOCATE),
+            Map.entry("log.cleaner.delete.retention.ms", TopicConfig.DELETE_RETENTION_MS),
+            Map.entry("log.cleaner.min.compaction.lag.ms", TopicConfig.MIN_COMPACTION_LAG_MS),
+            Map.entry("log.cleaner.max.compaction.lag.ms", TopicConfig.MAX_COMPACTION_LAG_MS),
+            Map.entry("log.cleaner.min.cleanable.ratio", TopicConfig.MIN_CLEANABLE_DIRTY_RATIO));
 
     private final BrokerState state;
 

@@ -62,11 +62,17 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
                 return config.without(name);
             case APPEND:
             case SUBTRACT:
-                if (!name.equals(TopicConfig.CLEANUP_POLICY)) {
+                if (!TopicConfig.isList(name)) {
                     throw new InvalidConfigException("APPEND and SUBTRACT apply to list configs only, not " + name);
                 }
-                List<String> values = new ArrayList<>(Arrays.asList(config.value(name).split(",")));
+                List<String> values = new ArrayList<>();
+                for (String value : config.value(name).split(",")) {
+                    if (!value.isBlank()) { // an empty list's value is ""
+                        values.add(value.trim());
+                    }
+                }
                 for (String value : change.value() == null ? new String[0] : change.value().split(",")) {
+                    value = value.trim();
                     if (change.configOperation() == APPEND && !values.contains(value)) {
                         values.add(value);
                     } else if (change.configOperation() == SUBTRACT) {

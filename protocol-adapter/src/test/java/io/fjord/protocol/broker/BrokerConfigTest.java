@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.EngineConfig;
 import io.fjord.log.InvalidConfigException;
+import io.fjord.log.TopicConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -62,6 +63,31 @@ class BrokerConfigTest {
                 "log.cleaner.io.max.bytes.per.second", "0",
                 "log.cleaner.threads", "lots",
                 "fjord.max.decompressed.batch.bytes", "10").entrySet()) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> BrokerConfig.fromProperties(Map.of(bad.getKey(), bad.getValue())), bad.toString());
+            assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
+        }
+    }
+
+    @Test
+    void kafkasBrokerNamesSetTheTopicDefaultsOfCompressionAndTheOtherTopicConfigs() {
+        TopicConfig defaults = BrokerConfig.fromProperties(Map.of(
+                "compression.type", "zstd", "compression.zstd.level", "7", "compression.gzip.level", "4",
+                "compression.lz4.level", "12", "log.roll.jitter.ms", "1000", "log.preallocate", "true",
+                "min.insync.replicas", "1", "unclean.leader.election.enable", "true",
+                "log.cleaner.delete.retention.ms", "5000", "log.cleaner.min.cleanable.ratio", "0.3"))
+                .engineConfig().topicDefaults();
+        assertEquals("zstd", defaults.value("compression.type"));
+        assertEquals(7, defaults.compressionLevel());
+        assertEquals("4", defaults.value("compression.gzip.level"));
+        assertEquals("12", defaults.value("compression.lz4.level"));
+        assertEquals(1000, defaults.segmentJitterMs());
+        assertEquals("true", defaults.value("preallocate"));
+        assertEquals("true", defaults.value("unclean.leader.election.enable"));
+        assertEquals(5000, defaults.deleteRetentionMs());
+        assertEquals(0.3, defaults.minCleanableDirtyRatio());
+        for (Map.Entry<String, String> bad : Map.of("compression.type", "brotli", "compression.zstd.level", "23",
+                "min.insync.replicas", "2").entrySet()) {
             InvalidConfigException e = assertThrows(InvalidConfigException.class,
                     () -> BrokerConfig.fromProperties(Map.of(bad.getKey(), bad.getValue())), bad.toString());
             assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());

@@ -20,6 +20,18 @@ public interface CompressionCodec {
     /** Reads the decompressed bytes of {@code compressed}, which holds one whole compressed records section. */
     InputStream decompressing(InputStream compressed) throws IOException;
 
-    /** Compresses what is written into {@code out}; closing the returned stream ends the frame (not {@code out}'s use). */
-    OutputStream compressing(OutputStream out) throws IOException;
+    /**
+     * Compresses what is written into {@code out} at {@code level} (a value Kafka's
+     * {@code compression.<codec>.level} accepts for this codec; ignored by codecs without levels);
+     * closing the returned stream ends the frame (not {@code out}'s use).
+     */
+    OutputStream compressing(OutputStream out, int level) throws IOException;
+
+    /** Kafka's default level for this codec (0 for a codec without levels). */
+    int defaultLevel();
+
+    /** {@link #compressing(OutputStream, int)} at {@link #defaultLevel()}. */
+    default OutputStream compressing(OutputStream out) throws IOException {
+        return compressing(out, defaultLevel());
+    }
 }

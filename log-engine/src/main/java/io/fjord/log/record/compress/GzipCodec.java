@@ -5,6 +5,7 @@ import io.fjord.log.record.RecordBatchDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -28,8 +29,22 @@ final class GzipCodec implements CompressionCodec {
         return new GZIPInputStream(compressed, BUFFER_BYTES);
     }
 
+    /** Kafka's default {@code compression.gzip.level}: zlib's own default (6). */
     @Override
-    public OutputStream compressing(OutputStream out) throws IOException {
-        return new GZIPOutputStream(out, BUFFER_BYTES);
+    public int defaultLevel() {
+        return Deflater.DEFAULT_COMPRESSION;
+    }
+
+    @Override
+    public OutputStream compressing(OutputStream out, int level) throws IOException {
+        return new LeveledGzipOutputStream(out, level);
+    }
+
+    /** {@link GZIPOutputStream} exposes no level; its deflater is a protected field. */
+    private static final class LeveledGzipOutputStream extends GZIPOutputStream {
+        LeveledGzipOutputStream(OutputStream out, int level) throws IOException {
+            super(out, BUFFER_BYTES);
+            def.setLevel(level);
+        }
     }
 }

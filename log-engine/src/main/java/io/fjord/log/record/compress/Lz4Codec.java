@@ -1,8 +1,10 @@
 package io.fjord.log.record.compress;
 
 import io.fjord.log.record.RecordBatchDescriptor;
+import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
+import net.jpountz.xxhash.XXHashFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +24,9 @@ import java.io.OutputStream;
  * Kafka's pre-0.10 clients only occurs in magic 0 batches, which never reach this codec.
  */
 final class Lz4Codec implements CompressionCodec {
+    /** Kafka's default {@code compression.lz4.level}; at it Kafka uses lz4's fast compressor, else LZ4-HC. */
+    static final int DEFAULT_LEVEL = 9;
+
     @Override
     public int id() {
         return RecordBatchDescriptor.COMPRESSION_LZ4;
@@ -38,8 +43,15 @@ final class Lz4Codec implements CompressionCodec {
     }
 
     @Override
-    public OutputStream compressing(OutputStream out) throws IOException {
-        return new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB,
-                LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE);
+    public int defaultLevel() {
+        return DEFAULT_LEVEL;
+    }
+
+    @Override
+    public OutputStream compressing(OutputStream out, int level) throws IOException {
+        LZ4Factory factory = LZ4Factory.fastestInstance();
+        return new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB, -1L,
+                level == DEFAULT_LEVEL ? factory.fastCompressor() : factory.highCompressor(level),
+                XXHashFactory.fastestInstance().hash32(), LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE);
     }
 }

@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Compresses an uncompressed records section with a batch's codec (the reverse of
- * {@link BatchDecompressor}, for the cleaner's rebuilt batches). The output buffer is reused and
- * grows to the largest batch compressed. Not thread-safe: one per cleaner thread.
+ * {@link BatchDecompressor}, for the cleaner's rebuilt batches and {@link BatchRecompressor}). The
+ * output buffer is reused and grows to the largest batch compressed. Not thread-safe: one per
+ * cleaner thread or partition writer.
  */
 public final class RecordsCompressor {
     private static final int INITIAL_BYTES = 64 * 1024;
@@ -17,11 +18,17 @@ public final class RecordsCompressor {
     private final ExposedByteArrayOutputStream out = new ExposedByteArrayOutputStream(INITIAL_BYTES);
     private byte[] chunk;
 
-    /** Compresses {@code [from, to)} of {@code records}; the result is valid until the next call. */
+    /** Compresses {@code [from, to)} of {@code records} at the codec's default level; valid until the next call. */
     public ExposedByteArrayOutputStream compress(CompressionCodec codec, ByteBuffer records, int from, int to)
             throws IOException {
+        return compress(codec, codec.defaultLevel(), records, from, to);
+    }
+
+    /** Compresses {@code [from, to)} of {@code records} at {@code level}; the result is valid until the next call. */
+    public ExposedByteArrayOutputStream compress(CompressionCodec codec, int level, ByteBuffer records, int from,
+                                                 int to) throws IOException {
         out.reset();
-        try (OutputStream compressing = codec.compressing(out)) {
+        try (OutputStream compressing = codec.compressing(out, level)) {
             if (records.hasArray()) {
                 compressing.write(records.array(), records.arrayOffset() + from, to - from);
             } else {

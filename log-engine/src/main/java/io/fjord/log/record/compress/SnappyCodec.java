@@ -29,8 +29,14 @@ final class SnappyCodec implements CompressionCodec {
         return new SnappyInputStream(compressed);
     }
 
+    /** snappy has no levels. */
     @Override
-    public OutputStream compressing(OutputStream out) {
+    public int defaultLevel() {
+        return 0;
+    }
+
+    @Override
+    public OutputStream compressing(OutputStream out, int level) {
         return new SnappyOutputStream(out);
     }
 }

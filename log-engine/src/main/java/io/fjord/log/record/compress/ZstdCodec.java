@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-/** zstd frames (RFC 8878) through zstd-jni, at level 3, Kafka's default {@code compression.zstd.level}. */
+/** zstd frames (RFC 8878) through zstd-jni; level 3 is Kafka's default {@code compression.zstd.level}. */
 final class ZstdCodec implements CompressionCodec {
-    static final int LEVEL = 3;
+    static final int DEFAULT_LEVEL = 3;
 
     @Override
     public int id() {
@@ -28,7 +28,12 @@ final class ZstdCodec implements CompressionCodec {
     }
 
     @Override
-    public OutputStream compressing(OutputStream out) throws IOException {
-        return new ZstdOutputStream(out, LEVEL);
+    public int defaultLevel() {
+        return DEFAULT_LEVEL;
+    }
+
+    @Override
+    public OutputStream compressing(OutputStream out, int level) throws IOException {
+        return new ZstdOutputStream(out, level);
     }
 }
