@@ -83,6 +83,17 @@ public final class TopicConfig {
     public static final String DEFAULT_MESSAGE_TIMESTAMP_TYPE = "CreateTime";
     public static final String DEFAULT_DURABILITY = "none";
 
+    /**
+     * How far a CreateTime record's timestamp may lie behind the broker's clock ({@code INVALID_TIMESTAMP}
+     * past it). Kafka's default: no bound.
+     */
+    public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
+    public static final long DEFAULT_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = Long.MAX_VALUE;
+
+    /** How far a CreateTime record's timestamp may lie ahead of the broker's clock. Kafka 4's default: 1 hour. */
+    public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+    public static final long DEFAULT_MESSAGE_TIMESTAMP_AFTER_MAX_MS = 3_600_000L;
+
     private static final Map<String, Object> DEFAULTS = defaults0();
 
     private static final TopicConfig DEFAULT = new TopicConfig(Map.of());
@@ -97,6 +108,8 @@ public final class TopicConfig {
     private final boolean compact;
     private final boolean deleteRetention;
     private final boolean syncDurability;
+    private final long timestampBeforeMaxMs;
+    private final long timestampAfterMaxMs;
 
     private TopicConfig(Map<String, String> overrides) {
         this.overrides = overrides;
@@ -107,6 +120,8 @@ public final class TopicConfig {
         this.compact = policyContains(CLEANUP_POLICY_COMPACT);
         this.deleteRetention = policyContains(CLEANUP_POLICY_DELETE);
         this.syncDurability = "sync".equals(value(DURABILITY));
+        this.timestampBeforeMaxMs = longValue(MESSAGE_TIMESTAMP_BEFORE_MAX_MS);
+        this.timestampAfterMaxMs = longValue(MESSAGE_TIMESTAMP_AFTER_MAX_MS);
     }
 
     public static TopicConfig defaults() {
@@ -258,6 +273,16 @@ public final class TopicConfig {
         return syncDurability;
     }
 
+    /** See {@link #MESSAGE_TIMESTAMP_BEFORE_MAX_MS}. */
+    public long timestampBeforeMaxMs() {
+        return timestampBeforeMaxMs;
+    }
+
+    /** See {@link #MESSAGE_TIMESTAMP_AFTER_MAX_MS}. */
+    public long timestampAfterMaxMs() {
+        return timestampAfterMaxMs;
+    }
+
     private long longValue(String name) {
         return Long.parseLong(value(name));
     }
@@ -274,6 +299,8 @@ public final class TopicConfig {
             case CLEANUP_POLICY -> checkCleanupPolicy(name, value);
             case DELETE_RETENTION_MS, MIN_COMPACTION_LAG_MS -> checkRange(name, value, 0, Long.MAX_VALUE);
             case MAX_COMPACTION_LAG_MS -> checkRange(name, value, 1, Long.MAX_VALUE);
+            case MESSAGE_TIMESTAMP_BEFORE_MAX_MS, MESSAGE_TIMESTAMP_AFTER_MAX_MS ->
+                    checkRange(name, value, 0, Long.MAX_VALUE);
             case MIN_CLEANABLE_DIRTY_RATIO -> checkRatio(name, value);
             case DURABILITY -> {
                 if (!value.equals("none") && !value.equals("sync")) {
@@ -350,6 +377,8 @@ public final class TopicConfig {
         defaults.put(MAX_COMPACTION_LAG_MS, DEFAULT_MAX_COMPACTION_LAG_MS);
         defaults.put(DURABILITY, DEFAULT_DURABILITY);
         defaults.put(MESSAGE_TIMESTAMP_TYPE, DEFAULT_MESSAGE_TIMESTAMP_TYPE);
+        defaults.put(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, DEFAULT_MESSAGE_TIMESTAMP_BEFORE_MAX_MS);
+        defaults.put(MESSAGE_TIMESTAMP_AFTER_MAX_MS, DEFAULT_MESSAGE_TIMESTAMP_AFTER_MAX_MS);
         return Collections.unmodifiableMap(defaults);
     }
 
