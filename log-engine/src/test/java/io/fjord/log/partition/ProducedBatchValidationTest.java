@@ -135,6 +135,31 @@ class ProducedBatchValidationTest {
         }
     }
 
+    /** snappy-java allocates the sizes a stream declares: a 40-byte section must not cost hundreds of MiB. */
+    @Test
+    void snappySizesBeyondWhatTheSectionHoldsAreRefusedBeforeSnappyAllocatesThem() {
+        ByteBuffer framedChunk = ByteBuffer.allocate(40)
+                .put(new byte[] {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0, 0, 0, 0, 1, 0, 0, 0, 1})
+                .putInt(500 << 20); // a chunk of 500 MiB
+        ByteBuffer framedBlock = ByteBuffer.allocate(40)
+                .put(new byte[] {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0, 0, 0, 0, 1, 0, 0, 0, 1})
+                .putInt(20).put(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F}); // 256 MiB from 20 bytes
+        ByteBuffer raw = ByteBuffer.allocate(40).put(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F});
+        try (LogEngine engine = open()) {
+            engine.createTopic("t", 1);
+            Partition p = engine.partition("t", 0);
+            for (ByteBuffer section : List.of(framedChunk, framedBlock, raw)) {
+                ByteBuffer batch = withRecordsSection(records(NOW_MS, "a"), RecordBatchDescriptor.COMPRESSION_SNAPPY,
+                        section.array());
+                InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> p.appendBatch(batch));
+                assertFalse(e instanceof RecordValidationException, e.getMessage());
+                assertTrue(e.getMessage().contains("snappy records do not decompress")
+                        && e.getMessage().contains(" declares "), e.getMessage());
+            }
+            assertEquals(0, p.appendBatch(compressed("snappy", records(NOW_MS, "a"))));
+        }
+    }
+
     @Test
     void aTruncatedGzipSectionIsRefusedAsCorrupt() throws IOException {
         ByteBuffer whole = compressed("gzip", records(NOW_MS, "a", "b", "c", "d"));

@@ -3,6 +3,7 @@ package io.fjord.log.record.compress;
 import io.fjord.log.RecordTooLargeException;
 import io.fjord.log.record.CorruptRecordException;
 import io.fjord.log.record.RecordBatch;
+import io.fjord.log.record.RecordBatchDescriptor;
 import io.fjord.log.record.Varints;
 
 import java.io.IOException;
@@ -95,8 +96,14 @@ public final class CompressedRecordCursor implements AutoCloseable {
         decompressedBytes = 0;
         endOfStream = false;
         int start = batch.offset();
-        InputStream compressed = new ByteBufferInputStream(batch.buffer(), start + RECORDS_OFFSET,
-                start + batch.sizeInBytes());
+        int end = start + batch.sizeInBytes();
+        if (codecId == RecordBatchDescriptor.COMPRESSION_SNAPPY) {
+            String implausible = SnappyBounds.check(batch.buffer(), start + RECORDS_OFFSET, end);
+            if (implausible != null) {
+                throw undecodable(new IOException(implausible));
+            }
+        }
+        InputStream compressed = new ByteBufferInputStream(batch.buffer(), start + RECORDS_OFFSET, end);
         try {
             in = codec.decompressing(compressed);
         } catch (IOException | RuntimeException e) {
