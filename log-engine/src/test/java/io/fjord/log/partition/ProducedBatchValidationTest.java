@@ -160,6 +160,37 @@ class ProducedBatchValidationTest {
         }
     }
 
+    /** Frames other clients may write (checksums, content size) are read; a block that fails its checksum is not. */
+    @Test
+    void lz4FramesWithChecksumsAreReadAndABadBlockChecksumIsRefused() throws IOException {
+        ByteBuffer plain = records(NOW_MS, "a", "b", "c");
+        byte[] records = new byte[plain.remaining() - RecordBatchDescriptor.HEADER_SIZE];
+        plain.get(RecordBatchDescriptor.HEADER_SIZE, records);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        try (OutputStream out = new net.jpountz.lz4.LZ4FrameOutputStream(frame,
+                net.jpountz.lz4.LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB, records.length,
+                net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
+                net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.BLOCK_CHECKSUM,
+                net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.CONTENT_SIZE,
+                net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM)) {
+            out.write(records);
+        }
+        byte[] section = frame.toByteArray();
+        try (LogEngine engine = open()) {
+            engine.createTopic("t", 1);
+            Partition p = engine.partition("t", 0);
+            assertEquals(0, p.appendBatch(withRecordsSection(plain, RecordBatchDescriptor.COMPRESSION_LZ4, section)));
+            // Magic 4 + FLG + BD + content size 8 + HC = 15 header bytes, then the first block's size: the
+            // checksum follows the block's data.
+            int blockBytes = (section[15] & 0xFF) | (section[16] & 0xFF) << 8;
+            section[15 + 4 + blockBytes] ^= 1;
+            ByteBuffer broken = withRecordsSection(plain, RecordBatchDescriptor.COMPRESSION_LZ4, section);
+            InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> p.appendBatch(broken));
+            assertTrue(e.getMessage().contains("LZ4 block checksum mismatch"), e.getMessage());
+            assertEquals(3, p.latestOffset());
+        }
+    }
+
     @Test
     void aTruncatedGzipSectionIsRefusedAsCorrupt() throws IOException {
         ByteBuffer whole = compressed("gzip", records(NOW_MS, "a", "b", "c", "d"));
