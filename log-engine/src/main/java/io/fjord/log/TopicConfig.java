@@ -166,6 +166,15 @@ public final class TopicConfig {
             "message.downconversion.enable", "removed in Kafka 4.0, which no longer down-converts records for old"
                     + " consumers (Fjord never did); Kafka 4.4 refuses it as well",
             "message.format.version", "removed in Kafka 4.0: every batch is stored in message format v2");
+     * How far a CreateTime record's timestamp may lie behind the broker's clock ({@code INVALID_TIMESTAMP}
+     * past it). Kafka's default: no bound.
+     */
+    public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
+    public static final long DEFAULT_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = Long.MAX_VALUE;
+
+    /** How far a CreateTime record's timestamp may lie ahead of the broker's clock. Kafka 4's default: 1 hour. */
+    public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+    public static final long DEFAULT_MESSAGE_TIMESTAMP_AFTER_MAX_MS = 3_600_000L;
 
     private static final Map<String, Object> DEFAULTS = defaults0();
 
@@ -185,6 +194,8 @@ public final class TopicConfig {
     private final int compressionCodecId;
     private final int compressionLevel;
     private final long segmentJitterMs;
+    private final long timestampBeforeMaxMs;
+    private final long timestampAfterMaxMs;
 
     private TopicConfig(Map<String, String> overrides) {
         this.overrides = overrides;
@@ -195,6 +206,8 @@ public final class TopicConfig {
         this.compact = policyContains(CLEANUP_POLICY_COMPACT);
         this.deleteRetention = policyContains(CLEANUP_POLICY_DELETE);
         this.syncDurability = "sync".equals(value(DURABILITY));
+        this.timestampBeforeMaxMs = longValue(MESSAGE_TIMESTAMP_BEFORE_MAX_MS);
+        this.timestampAfterMaxMs = longValue(MESSAGE_TIMESTAMP_AFTER_MAX_MS);
         this.segmentJitterMs = longValue(SEGMENT_JITTER_MS);
         this.compressionCodecId = codecId(value(COMPRESSION_TYPE));
         this.compressionLevel = switch (compressionCodecId) {
@@ -409,6 +422,16 @@ public final class TopicConfig {
         return segmentJitterMs;
     }
 
+    /** See {@link #MESSAGE_TIMESTAMP_BEFORE_MAX_MS}. */
+    public long timestampBeforeMaxMs() {
+        return timestampBeforeMaxMs;
+    }
+
+    /** See {@link #MESSAGE_TIMESTAMP_AFTER_MAX_MS}. */
+    public long timestampAfterMaxMs() {
+        return timestampAfterMaxMs;
+    }
+
     private long longValue(String name) {
         return Long.parseLong(value(name));
     }
@@ -428,6 +451,8 @@ public final class TopicConfig {
             case CLEANUP_POLICY -> checkCleanupPolicy(name, value);
             case DELETE_RETENTION_MS, MIN_COMPACTION_LAG_MS -> checkRange(name, value, 0, Long.MAX_VALUE);
             case MAX_COMPACTION_LAG_MS -> checkRange(name, value, 1, Long.MAX_VALUE);
+            case MESSAGE_TIMESTAMP_BEFORE_MAX_MS, MESSAGE_TIMESTAMP_AFTER_MAX_MS ->
+                    checkRange(name, value, 0, Long.MAX_VALUE);
             case MIN_CLEANABLE_DIRTY_RATIO -> checkRatio(name, value);
             case DURABILITY -> {
                 if (!value.equals("none") && !value.equals("sync")) {
@@ -611,6 +636,8 @@ public final class TopicConfig {
         defaults.put(REMOTE_COPY_LAG_BYTES, DEFAULT_REMOTE_COPY_LAG_BYTES);
         defaults.put(MAX_DECOMPRESSED_MESSAGE_BYTES, DEFAULT_MAX_DECOMPRESSED_MESSAGE_BYTES);
         defaults.put(ERRORS_DEADLETTERQUEUE_GROUP_ENABLE, DEFAULT_ERRORS_DEADLETTERQUEUE_GROUP_ENABLE);
+        defaults.put(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, DEFAULT_MESSAGE_TIMESTAMP_BEFORE_MAX_MS);
+        defaults.put(MESSAGE_TIMESTAMP_AFTER_MAX_MS, DEFAULT_MESSAGE_TIMESTAMP_AFTER_MAX_MS);
         return Collections.unmodifiableMap(defaults);
     }
 

@@ -6,11 +6,11 @@ import io.fjord.log.InvalidConfigException;
 import io.fjord.log.InvalidProducerEpochException;
 import io.fjord.log.InvalidRecordException;
 import io.fjord.log.InvalidTopicException;
-import io.fjord.log.KeylessRecordException;
 import io.fjord.log.LogStorageException;
 import io.fjord.log.OffsetOutOfRangeException;
 import io.fjord.log.OutOfOrderSequenceException;
 import io.fjord.log.RecordTooLargeException;
+import io.fjord.log.RecordValidationException;
 import io.fjord.log.TopicExistsException;
 import io.fjord.log.UnknownTopicOrPartitionException;
 import io.fjord.net.NetConfig;
@@ -36,8 +36,9 @@ public final class ErrorMapper {
             return Errors.OFFSET_OUT_OF_RANGE;
         } else if (error instanceof RecordTooLargeException) {
             return Errors.MESSAGE_TOO_LARGE;
-        } else if (error instanceof KeylessRecordException) {
-            return Errors.INVALID_RECORD; // Kafka: "Compacted topic cannot accept message without key"
+        } else if (error instanceof RecordValidationException refused) {
+            // Intact batches with content Kafka refuses (keyless records on a compacted topic too).
+            return refused.invalidTimestamp() ? Errors.INVALID_TIMESTAMP : Errors.INVALID_RECORD;
         } else if (error instanceof InvalidRecordException) {
             return Errors.CORRUPT_MESSAGE;
         } else if (error instanceof InvalidTopicException) {

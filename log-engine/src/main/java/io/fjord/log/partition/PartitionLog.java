@@ -6,10 +6,10 @@ import io.fjord.log.EngineClosedException;
 import io.fjord.log.EngineConfig;
 import io.fjord.log.FileRegion;
 import io.fjord.log.InvalidRecordException;
-import io.fjord.log.KeylessRecordException;
 import io.fjord.log.LogStorageException;
 import io.fjord.log.OffsetOutOfRangeException;
 import io.fjord.log.RecordTooLargeException;
+import io.fjord.log.RecordValidationException;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.TopicPartition;
 import io.fjord.log.io.AtomicFiles;
@@ -20,8 +20,6 @@ import io.fjord.log.record.BatchValidation;
 import io.fjord.log.record.CorruptRecordException;
 import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordBatchDescriptor;
-import io.fjord.log.record.RecordCursor;
-import io.fjord.log.record.compress.BatchDecompressor;
 import io.fjord.log.record.compress.BatchRecompressor;
 import io.fjord.log.segment.LogSegment;
 import io.fjord.log.segment.SegmentFiles;
@@ -78,10 +76,7 @@ public final class PartitionLog implements Closeable {
 
     // Writer-owned.
     private final RecordBatch batch = new RecordBatch();
-    private final RecordCursor cursor = new RecordCursor();
-    private final int maxDecompressedBatchBytes;
-    /** Writer thread only; created by the first compressed batch of a compacted topic. */
-    private BatchDecompressor decompressor;
+    private final ProducedBatchValidator recordsValidator;
     private Thread writerThread;
     private long lastAppendLastOffset;
     private boolean syncPending;
@@ -89,7 +84,7 @@ public final class PartitionLog implements Closeable {
     private PartitionLog(TopicPartition topicPartition, Path dir, TopicConfig config, FileIo io, MillisClock clock,
                          SegmentRetirer retirer, int maxDecompressedBatchBytes) {
         this.topicPartition = topicPartition;
-        this.maxDecompressedBatchBytes = maxDecompressedBatchBytes;
+        this.recordsValidator = new ProducedBatchValidator(topicPartition, maxDecompressedBatchBytes);
         this.dir = dir;
         this.config = config;
         this.io = io;
@@ -331,7 +326,7 @@ public final class PartitionLog implements Closeable {
 
     /**
      * Appends one or more v2 batches as received: validates each (length, magic, record count,
-     * CRC-32C, size against {@code max.message.bytes}, and each uncompressed record's framing),
+     * CRC-32C, size against {@code max.message.bytes}, then its records: {@link ProducedBatchValidator}),
      * rewrites batches in another codec than the topic's {@code compression.type} (unless it is
      * {@code producer}; see {@link BatchRecompressor}), assigns offsets by patching base offset and
      * leader epoch in place (both outside the CRC),
@@ -435,6 +430,7 @@ public final class PartitionLog implements Closeable {
     /** Validates every batch; returns how many carry a producer id (idempotent or transactional). */
     private int validateBatches(ByteBuffer records, int start, int end, int maxBatchBytes) {
         int idempotent = 0;
+        long nowMs = clock.nowMs();
         for (int offset = start; offset < end; ) {
             batch.wrap(records, offset);
             BatchValidation validation = batch.validate(end - offset, maxBatchBytes);
@@ -444,17 +440,16 @@ public final class PartitionLog implements Closeable {
                     throw new RecordTooLargeException(topicPartition + ": batch of " + batch.sizeInBytes()
                             + " bytes exceeds " + TopicConfig.MAX_MESSAGE_BYTES + "=" + maxBatchBytes);
                 }
+                if (validation == BatchValidation.INVALID_RECORD_COUNT) {
+                    // Kafka: "Inconsistent batch offset range ... and count of records", INVALID_RECORD.
+                    throw new RecordValidationException(topicPartition + ": batch at byte " + (offset - start)
+                            + " has recordsCount " + batch.recordsCount() + " and lastOffsetDelta "
+                            + batch.lastOffsetDelta());
+                }
                 throw new InvalidRecordException(topicPartition + ": batch at byte " + (offset - start) + " is "
                         + validation);
             }
-            boolean compacted = config.compact() && !batch.isControl();
-            if (batch.compressionId() == 0) {
-                validateRecords(batch, offset - start, compacted);
-            } else if (compacted) {
-                // The cleaner keeps the last record per key, so every key must be checked, as Kafka
-                // does; only compacted topics pay for decompression on append.
-                validateRecords(decompressed(offset - start), offset - start, true);
-            }
+            recordsValidator.validate(batch, offset - start, config, nowMs);
             if (batch.producerId() >= 0 && !batch.isControl()) {
                 idempotent++;
             }
@@ -486,43 +481,6 @@ public final class PartitionLog implements Closeable {
                     + " the topic's codec exceed " + TopicConfig.SEGMENT_BYTES + "=" + cfg.segmentBytes());
         }
         return rewritten;
-    }
-
-    /** The uncompressed view of the (compressed) current batch; see {@link BatchDecompressor}. */
-    private RecordBatch decompressed(int batchStart) {
-        if (decompressor == null) {
-            decompressor = new BatchDecompressor(maxDecompressedBatchBytes);
-        }
-        try {
-            return decompressor.decompress(batch);
-        } catch (CorruptRecordException e) {
-            throw new InvalidRecordException(topicPartition + ": batch at byte " + batchStart + ": " + e.getMessage());
-        } catch (RecordTooLargeException e) {
-            throw new RecordTooLargeException(topicPartition + ": " + e.getMessage());
-        }
-    }
-
-    /** Walks an uncompressed batch's records so no reader ever meets a malformed one later. */
-    private void validateRecords(RecordBatch records, int batchStart, boolean keysRequired) {
-        try {
-            cursor.reset(records);
-            int expectedDelta = 0;
-            while (cursor.next()) {
-                if (keysRequired && cursor.keyLength() < 0) {
-                    throw new KeylessRecordException(topicPartition + ": record " + expectedDelta + " of the batch at"
-                            + " byte " + batchStart + " has no key; a compacted topic (" + TopicConfig.CLEANUP_POLICY
-                            + "=" + config.cleanupPolicy() + ") keeps the last record per key, so every record"
-                            + " needs one");
-                }
-                if (cursor.offsetDelta() != expectedDelta++) {
-                    throw new InvalidRecordException(topicPartition + ": batch at byte " + batchStart
-                            + " has offset delta " + cursor.offsetDelta() + " where " + (expectedDelta - 1)
-                            + " belongs");
-                }
-            }
-        } catch (CorruptRecordException e) {
-            throw new InvalidRecordException(topicPartition + ": batch at byte " + batchStart + ": " + e.getMessage());
-        }
     }
 
     private LogSegment maybeRoll(int appendBytes, long firstOffset, long lastOffset, TopicConfig cfg)

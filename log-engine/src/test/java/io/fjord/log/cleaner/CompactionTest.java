@@ -283,7 +283,7 @@ class CompactionTest {
             Partition p = engine.partition(TOPIC, 0);
             InvalidRecordException noKey = assertThrows(InvalidRecordException.class,
                     () -> p.append(null, bytes("v"), 1));
-            assertTrue(noKey.getMessage().contains("has no key"), noKey.getMessage());
+            assertTrue(noKey.getMessage().contains("cannot accept message without key"), noKey.getMessage());
             ByteBuffer gzip = new RecordBatchBuilder(128).append(1, bytes("k"), bytes("v")).build();
             ByteBuffer copy = ByteBuffer.allocate(gzip.remaining()).put(gzip).flip();
             short attributes = copy.getShort(RecordBatchDescriptor.ATTRIBUTES_OFFSET);

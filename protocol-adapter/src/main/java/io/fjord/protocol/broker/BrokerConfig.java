@@ -231,6 +231,10 @@ public final class BrokerConfig {
                 case "message.max.bytes" -> topicDefaults.put(TopicConfig.MAX_MESSAGE_BYTES, value);
                 case "log.segment.delete.delay.ms" -> topicDefaults.put(TopicConfig.FILE_DELETE_DELAY_MS, value);
                 case "log.cleanup.policy" -> topicDefaults.put(TopicConfig.CLEANUP_POLICY, value);
+                case "log.message.timestamp.before.max.ms" ->
+                        topicDefaults.put(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, value);
+                case "log.message.timestamp.after.max.ms" ->
+                        topicDefaults.put(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS, value);
                 case "fjord.durability" -> topicDefaults.put(TopicConfig.DURABILITY, value);
                 // Broker-wide defaults of topic configs under Kafka's broker names (its ServerTopicConfigSynonyms).
                 case TopicConfig.COMPRESSION_TYPE, TopicConfig.COMPRESSION_GZIP_LEVEL, TopicConfig.COMPRESSION_LZ4_LEVEL,

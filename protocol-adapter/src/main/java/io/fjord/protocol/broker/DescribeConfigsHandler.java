@@ -39,6 +39,8 @@ final class DescribeConfigsHandler implements ApiHandler {
             Map.entry(TopicConfig.MIN_COMPACTION_LAG_MS, TYPE_LONG),
             Map.entry(TopicConfig.MAX_COMPACTION_LAG_MS, TYPE_LONG),
             Map.entry(TopicConfig.MESSAGE_TIMESTAMP_TYPE, TYPE_STRING),
+            Map.entry(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, TYPE_LONG),
+            Map.entry(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS, TYPE_LONG),
             Map.entry(TopicConfig.COMPRESSION_TYPE, TYPE_STRING),
             Map.entry(TopicConfig.COMPRESSION_GZIP_LEVEL, TYPE_INT), Map.entry(TopicConfig.COMPRESSION_LZ4_LEVEL, TYPE_INT),
             Map.entry(TopicConfig.COMPRESSION_ZSTD_LEVEL, TYPE_INT),
@@ -77,7 +79,9 @@ final class DescribeConfigsHandler implements ApiHandler {
             Map.entry("log.cleaner.delete.retention.ms", TopicConfig.DELETE_RETENTION_MS),
             Map.entry("log.cleaner.min.compaction.lag.ms", TopicConfig.MIN_COMPACTION_LAG_MS),
             Map.entry("log.cleaner.max.compaction.lag.ms", TopicConfig.MAX_COMPACTION_LAG_MS),
-            Map.entry("log.cleaner.min.cleanable.ratio", TopicConfig.MIN_CLEANABLE_DIRTY_RATIO));
+            Map.entry("log.cleaner.min.cleanable.ratio", TopicConfig.MIN_CLEANABLE_DIRTY_RATIO),
+            Map.entry("log.message.timestamp.before.max.ms", TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+            Map.entry("log.message.timestamp.after.max.ms", TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS));
 
     private final BrokerState state;
 

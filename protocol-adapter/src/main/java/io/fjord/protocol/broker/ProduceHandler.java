@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.FjordException;
 import io.fjord.log.Partition;
+import io.fjord.log.RecordValidationException;
 import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordBatchDescriptor;
 import io.fjord.protocol.ErrorMapper;
@@ -56,6 +57,7 @@ final class ProduceHandler implements ApiHandler {
         if (!respond) {
             exchange.respondNothing();
         }
+        boolean refuseTransactional = request.transactionalId() == null && hasTransactionalBatch(request);
         for (ProduceRequest.TopicProduceData topic : request.topicData()) {
             ProduceResponse.TopicProduceResponse topicResponse = new ProduceResponse.TopicProduceResponse()
                     .setName(topic.name());
@@ -64,6 +66,14 @@ final class ProduceHandler implements ApiHandler {
                 ProduceResponse.PartitionProduceResponse result = new ProduceResponse.PartitionProduceResponse()
                         .setIndex(data.index()).setBaseOffset(-1);
                 topicResponse.partitionResponses().add(result);
+                if (refuseTransactional) {
+                    // Kafka fails the whole request: transactional batches need the transactional id they
+                    // belong to, and there is none to authorize.
+                    fail(result, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+                            Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.message(), exchange.version());
+                    done.run();
+                    continue;
+                }
                 Errors invalid = acks == 0 || acks == 1 || acks == -1
                         ? check(exchange.version(), data) : Errors.INVALID_REQUIRED_ACKS;
                 if (invalid != Errors.NONE) {
@@ -102,11 +112,13 @@ final class ProduceHandler implements ApiHandler {
                     }
                 } else {
                     fail(result, ErrorMapper.toError(error), error.getMessage(), version);
+                    addRecordErrors(result, error, version);
                 }
                 done.run();
             });
         } catch (FjordException e) {
             fail(result, ErrorMapper.toError(e), e.getMessage(), version);
+            addRecordErrors(result, e, version);
             done.run();
         }
     }
@@ -117,6 +129,41 @@ final class ProduceHandler implements ApiHandler {
         if (version >= FIRST_VERSION_WITH_ERROR_MESSAGE) {
             result.setErrorMessage(message);
         }
+    }
+
+    /**
+     * KIP-467: the records a validation refused, by index in the batch, so the client fails each with its
+     * own message and the others of the batch with a generic one (Produce v8+).
+     */
+    private static void addRecordErrors(ProduceResponse.PartitionProduceResponse result, Throwable error,
+                                        short version) {
+        if (version < FIRST_VERSION_WITH_ERROR_MESSAGE || !(error instanceof RecordValidationException refused)) {
+            return;
+        }
+        for (RecordValidationException.RecordError recordError : refused.recordErrors()) {
+            result.recordErrors().add(new ProduceResponse.BatchIndexAndErrorMessage()
+                    .setBatchIndex(recordError.batchIndex())
+                    .setBatchIndexErrorMessage(recordError.message()));
+        }
+    }
+
+    /** Whether a partition's (first) batch has the transactional bit, as Kafka's request flags are computed. */
+    private static boolean hasTransactionalBatch(ProduceRequest request) {
+        for (ProduceRequest.TopicProduceData topic : request.topicData()) {
+            for (ProduceRequest.PartitionProduceData data : topic.partitionData()) {
+                if (data.records() instanceof BufferRecords records) {
+                    ByteBuffer buffer = records.buffer();
+                    int start = buffer.position();
+                    if (buffer.remaining() >= RecordBatchDescriptor.HEADER_SIZE
+                            && buffer.get(start + RecordBatchDescriptor.MAGIC_OFFSET) == RecordBatchDescriptor.MAGIC_V2
+                            && (buffer.getShort(start + RecordBatchDescriptor.ATTRIBUTES_OFFSET)
+                            & RecordBatchDescriptor.TRANSACTIONAL_FLAG_MASK) != 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** What can be refused before the writer sees the batch. */

@@ -16,6 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BrokerConfigTest {
 
     @Test
+    void timestampBoundsAreTopicDefaultsUnderKafkasBrokerNames() {
+        BrokerConfig config = BrokerConfig.fromProperties(Map.of(
+                "log.message.timestamp.before.max.ms", "86400000",
+                "log.message.timestamp.after.max.ms", "60000"));
+        assertEquals(86_400_000L, config.topicDefaults().timestampBeforeMaxMs());
+        assertEquals(60_000L, config.topicDefaults().timestampAfterMaxMs());
+        // Kafka 4's defaults when unset: any age, at most an hour ahead.
+        assertEquals(Long.MAX_VALUE, BrokerConfig.fromProperties(Map.of()).topicDefaults().timestampBeforeMaxMs());
+        assertEquals(3_600_000L, BrokerConfig.fromProperties(Map.of()).topicDefaults().timestampAfterMaxMs());
+        assertThrows(InvalidConfigException.class,
+                () -> BrokerConfig.fromProperties(Map.of("log.message.timestamp.after.max.ms", "-1")));
+    }
+
+    @Test
     void engineWideSettingsReachTheEngineConfig() {
         BrokerConfig config = BrokerConfig.fromProperties(Map.of(
                 "log.dirs", "/tmp/fjord-broker-config-test",

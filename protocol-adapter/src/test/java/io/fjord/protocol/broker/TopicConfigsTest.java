@@ -71,12 +71,6 @@ class TopicConfigsTest {
      */
     private static final Set<String> REMOVED_IN_KAFKA_4 = Set.of("message.downconversion.enable");
 
-    /**
-     * Being added on another branch (the produce validation of issue 11): listed once merged, not
-     * required here before that.
-     */
-    private static final Set<String> ADDED_ELSEWHERE = Set.of("message.timestamp.before.max.ms",
-            "message.timestamp.after.max.ms");
 
     @TempDir
     Path dir;
@@ -187,9 +181,7 @@ class TopicConfigsTest {
                     continue;
                 }
                 if (entry == null) {
-                    if (!ADDED_ELSEWHERE.contains(name)) {
-                        problems.add(name + " is missing");
-                    }
+                    problems.add(name + " is missing");
                     continue;
                 }
                 if (!KAFKA_44_DEFAULTS.get(name).equals(entry.value())) {
@@ -282,6 +274,8 @@ class TopicConfigsTest {
                 Row.refused("max.decompressed.message.bytes", "1000000", "bounds a decompressed batch as a whole"),
                 Row.ok("max.message.bytes", "2000000"),
                 Row.refused("message.downconversion.enable", "true", "removed in Kafka 4.0"),
+                Row.ok("message.timestamp.after.max.ms", "7200000"),
+                Row.ok("message.timestamp.before.max.ms", "86400000"),
                 Row.ok("message.timestamp.type", "CreateTime"),
                 Row.refused("message.timestamp.type", "LogAppendTime", "only 'CreateTime' is supported"),
                 Row.ok("min.cleanable.dirty.ratio", "0.25"),
@@ -309,7 +303,6 @@ class TopicConfigsTest {
         Set<String> covered = new TreeSet<>();
         rows().forEach(row -> covered.add(row.name()));
         Set<String> required = new TreeSet<>(clientTopicConfigNames());
-        required.removeAll(ADDED_ELSEWHERE);
         required.removeAll(covered);
         assertEquals(Set.of(), required, "topic configs without a row in this table");
 

@@ -2,7 +2,6 @@ package io.fjord.log.record.compress;
 
 import io.fjord.log.record.RecordBatchDescriptor;
 import net.jpountz.lz4.LZ4Factory;
-import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import net.jpountz.xxhash.XXHashFactory;
 
@@ -19,8 +18,8 @@ import java.io.OutputStream;
  *   blocks: int32 LE size (high bit = stored uncompressed), data | end mark int32 0
  * </pre>
  * Kafka's reader accepts only version 01 and checks HC (for v2 batches); lz4-java writes the same
- * header when asked for exactly these options. Reading accepts any valid frame (block checksums
- * and a content checksum are verified when present), as Kafka's reader does. The broken HC of
+ * header when asked for exactly these options. Reading ({@link PooledLz4FrameInputStream}, which
+ * reuses its block buffers) accepts what Kafka's reader accepts. The broken HC of
  * Kafka's pre-0.10 clients only occurs in magic 0 batches, which never reach this codec.
  */
 final class Lz4Codec implements CompressionCodec {
@@ -39,7 +38,7 @@ final class Lz4Codec implements CompressionCodec {
 
     @Override
     public InputStream decompressing(InputStream compressed) throws IOException {
-        return new LZ4FrameInputStream(compressed);
+        return new PooledLz4FrameInputStream(compressed);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.fjord.log.record.compress;
 
 import io.fjord.log.record.RecordBatchDescriptor;
+import org.xerial.snappy.SnappyError;
 import org.xerial.snappy.SnappyInputStream;
 import org.xerial.snappy.SnappyOutputStream;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +28,11 @@ final class SnappyCodec implements CompressionCodec {
 
     @Override
     public InputStream decompressing(InputStream compressed) throws IOException {
-        return new SnappyInputStream(compressed);
+        try {
+            return new ErrorsAsIOExceptions(new SnappyInputStream(compressed));
+        } catch (SnappyError e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** snappy has no levels. */
@@ -38,5 +44,33 @@ final class SnappyCodec implements CompressionCodec {
     @Override
     public OutputStream compressing(OutputStream out, int level) {
         return new SnappyOutputStream(out);
+    }
+
+    /**
+     * snappy-java reports some bad input as {@link SnappyError}, an {@link Error}: turned into the
+     * {@link IOException} every other codec throws, so a client's garbage is refused, not fatal.
+     */
+    private static final class ErrorsAsIOExceptions extends FilterInputStream {
+        ErrorsAsIOExceptions(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (SnappyError e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            try {
+                return super.read(into, offset, length);
+            } catch (SnappyError e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
     }
 }

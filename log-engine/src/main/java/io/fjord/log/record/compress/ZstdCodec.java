@@ -1,6 +1,7 @@
 package io.fjord.log.record.compress;
 
-import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.RecyclingBufferPool;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.fjord.log.record.RecordBatchDescriptor;
 
@@ -24,7 +25,10 @@ final class ZstdCodec implements CompressionCodec {
 
     @Override
     public InputStream decompressing(InputStream compressed) throws IOException {
-        return new ZstdInputStream(compressed);
+        // Pooled input buffers (zstd-jni's RecyclingBufferPool, as Kafka's ZstdFactory uses): an unpooled stream
+        // allocates its ~128 KiB buffer per batch, which the produce path's validation would pay on every batch.
+        // No finalizer: every caller closes the stream.
+        return new ZstdInputStreamNoFinalizer(compressed, RecyclingBufferPool.INSTANCE);
     }
 
     @Override
