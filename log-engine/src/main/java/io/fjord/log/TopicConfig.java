@@ -166,6 +166,8 @@ public final class TopicConfig {
             "message.downconversion.enable", "removed in Kafka 4.0, which no longer down-converts records for old"
                     + " consumers (Fjord never did); Kafka 4.4 refuses it as well",
             "message.format.version", "removed in Kafka 4.0: every batch is stored in message format v2");
+
+    /**
      * How far a CreateTime record's timestamp may lie behind the broker's clock ({@code INVALID_TIMESTAMP}
      * past it). Kafka's default: no bound.
      */

@@ -77,6 +77,7 @@ public final class PartitionLog implements Closeable {
     // Writer-owned.
     private final RecordBatch batch = new RecordBatch();
     private final ProducedBatchValidator recordsValidator;
+    private final int maxDecompressedBatchBytes;
     private Thread writerThread;
     private long lastAppendLastOffset;
     private boolean syncPending;
@@ -85,6 +86,7 @@ public final class PartitionLog implements Closeable {
                          SegmentRetirer retirer, int maxDecompressedBatchBytes) {
         this.topicPartition = topicPartition;
         this.recordsValidator = new ProducedBatchValidator(topicPartition, maxDecompressedBatchBytes);
+        this.maxDecompressedBatchBytes = maxDecompressedBatchBytes;
         this.dir = dir;
         this.config = config;
         this.io = io;
