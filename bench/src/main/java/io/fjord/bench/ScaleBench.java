@@ -22,6 +22,7 @@ final class ScaleBench {
     static List<ScaleResult> run(ScaleOptions options) throws IOException, InterruptedException {
         Instant started = Instant.now();
         String loadAtStart = MachineInfo.loadAverage();
+        String commit = MachineInfo.commit(options.root());
         BrokerLauncher kafka = options.brokers().contains(BrokerKind.KAFKA)
                 ? new KafkaLauncher(KafkaDistribution.ensure(options.kafkaCache(), options.kafkaVersion()),
                         options.brokerJvmOptions())
@@ -50,7 +51,7 @@ final class ScaleBench {
                 Bench.deleteRecursively(workDir);
             }
         }
-        ScaleReport report = new ScaleReport(options, results);
+        ScaleReport report = new ScaleReport(options, results, commit);
         String markdown = report.markdown(started, Instant.now(), loadAtStart);
         System.out.println();
         System.out.println(markdown);

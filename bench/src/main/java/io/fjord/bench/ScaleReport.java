@@ -25,9 +25,13 @@ final class ScaleReport {
     private final ScaleOptions options;
     private final List<ScaleResult> results;
 
-    ScaleReport(ScaleOptions options, List<ScaleResult> results) {
+    private final String commit;
+
+    /** @param commit the commit measured, taken when the run started (the tree may change during it) */
+    ScaleReport(ScaleOptions options, List<ScaleResult> results, String commit) {
         this.options = options;
         this.results = List.copyOf(results);
+        this.commit = commit;
     }
 
     String begin() {
@@ -51,7 +55,7 @@ final class ScaleReport {
         md.append("### ").append(format("%,d", options.partitions())).append(" partitions: ")
                 .append(String.join(" and ", results.stream().map(r -> r.kind.label).toList()))
                 .append(", ").append(started.truncatedTo(ChronoUnit.MINUTES).toString().replace('T', ' '))
-                .append(", commit ").append(MachineInfo.commit(options.root())).append("\n\n");
+                .append(", commit ").append(commit).append("\n\n");
         md.append("Command: `").append(options.commandLine()).append("`  \n");
         md.append("Run: ").append(started.truncatedTo(ChronoUnit.SECONDS)).append(" to ")
                 .append(finished.truncatedTo(ChronoUnit.SECONDS)).append(" (UTC); ")

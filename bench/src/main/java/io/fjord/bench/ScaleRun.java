@@ -372,16 +372,17 @@ final class ScaleRun {
     /** A cell-sized reason: the message, and for a broker that died its exit code and telling log line. */
     private String reason(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        String first = ScaleResult.shorten(message);
+        String first = ScaleResult.shorten(message).replaceFirst(":$", "");
         if (e.getCause() != null && e.getCause() != e && e.getCause().getMessage() != null
                 && !message.contains(e.getCause().getMessage())) {
             first += " (" + ScaleResult.shorten(e.getCause().getMessage()) + ")";
         }
         if (broker != null && !broker.isAlive()) {
-            first += format("; broker exited with code %d, its log: %s", broker.exitValue(),
-                    tellingLine(broker.logTail()));
+            first += format("; broker exited with code %d %.1f s after its start, its log: %s", broker.exitValue(),
+                    (System.nanoTime() - broker.startedNanos()) / 1e9, tellingLine(broker.logTail()));
         }
-        return first;
+        // The temp dir's name says nothing and makes the cell three lines long.
+        return dataDir == null ? first : first.replace(dataDir.toString(), "<data dir>");
     }
 
     /** The last line of a log tail that names an error, else its last non-blank line. */
