@@ -62,11 +62,13 @@ final class ScaleReport {
                 .append(format("%,d topics of %,d partitions", options.topicSizes().size(), options.partitionsPerTopic()))
                 .append(format(", CreateTopics requests of at most %,d partitions", options.batchPartitions()))
                 .append(format(", %d records of %d B per partition", options.recordsPerPartition(), options.recordBytes()))
-                .append("; both brokers -Xmx").append(options.heap())
+                .append(results.size() > 1 ? "; both brokers -Xmx" : "; -Xmx").append(options.heap())
                 .append(options.extraJvmOptions().isEmpty() ? "" : " " + String.join(" ", options.extraJvmOptions()))
                 .append(options.fjordOverrides().isEmpty() ? "" : "; Fjord --override " + String.join(" ", options.fjordOverrides()))
-                .append("; Kafka ").append(options.kafkaVersion()).append(" (KRaft, combined mode, as in `fjord bench`)")
-                .append(", one broker at a time, each on a fresh data dir.\n\n");
+                .append(of(BrokerKind.KAFKA) == null ? "" : "; Kafka " + options.kafkaVersion()
+                        + " (KRaft, combined mode, as in `fjord bench`)")
+                .append(results.size() > 1 ? ", one broker at a time, each on a fresh data dir.\n\n"
+                        : ", on a fresh data dir.\n\n");
         md.append("Machine:\n\n");
         for (String line : MachineInfo.describe()) {
             md.append("- ").append(line).append('\n');
