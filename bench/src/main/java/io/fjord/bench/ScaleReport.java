@@ -74,7 +74,7 @@ final class ScaleReport {
             md.append("- ").append(line).append('\n');
         }
         md.append("- load average at the start: ").append(loadAtStart).append('\n');
-        md.append("- `ulimit -n` inherited by both brokers: ").append(MachineInfo.shellOpenFileLimit()).append('\n');
+        md.append("- `ulimit -n` the brokers inherit: ").append(MachineInfo.shellOpenFileLimit()).append('\n');
         md.append("\n| measurement |");
         for (ScaleResult result : results) {
             md.append(' ').append(result.kind.label).append(" |");
