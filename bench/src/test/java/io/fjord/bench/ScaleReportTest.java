@@ -56,6 +56,20 @@ class ScaleReportTest {
     }
 
     @Test
+    void aRestartThatFailedIsSaidSoInTheTargetsNotJustNotRun() {
+        ScaleResult crashed = new ScaleResult(BrokerKind.FJORD);
+        crashed.failed(ScaleResult.KILL_FIRST, "exited during start-up");
+        assertEquals("restart failed (reason above)",
+                ScaleReport.restartCell(crashed, ScaleResult.KILL_FIRST, ScaleResult.KILL_LED));
+        ScaleResult restarted = new ScaleResult(BrokerKind.KAFKA);
+        restarted.seconds(ScaleResult.KILL_FIRST, 1_000_000_000L);
+        restarted.seconds(ScaleResult.KILL_LED, 2_000_000_000L);
+        assertEquals("2.00 s", ScaleReport.restartCell(restarted, ScaleResult.KILL_FIRST, ScaleResult.KILL_LED));
+        assertEquals("not run", ScaleReport.restartCell(new ScaleResult(BrokerKind.FJORD), ScaleResult.STOP_FIRST,
+                ScaleResult.STOP_LED));
+    }
+
+    @Test
     void tellingLineOfABrokerLogIsTheErrorNotTheStackFrame() {
         String tail = "starting\nERROR Cannot open data directory /d (Too many open files)\n"
                 + "java.io.IOException: boom\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)\n";
