@@ -25,13 +25,19 @@ public final class Bench {
 
     public static void main(String[] args) {
         Path root = Path.of(System.getProperty("fjord.root", ".")).toAbsolutePath().normalize();
+        List<String> arguments = List.of(args);
         if (BenchOptions.wantsHelp(args)) {
             System.out.print(BenchOptions.USAGE);
+            System.out.print(ScaleOptions.USAGE);
             System.exit(0);
         }
         int status;
         try {
-            run(BenchOptions.parse(args, root));
+            if (arguments.contains("--scale")) {
+                ScaleBench.run(ScaleOptions.parse(args, root));
+            } else {
+                run(BenchOptions.parse(args, root));
+            }
             status = 0;
         } catch (IllegalArgumentException e) {
             System.err.println("fjord bench: " + e.getMessage());

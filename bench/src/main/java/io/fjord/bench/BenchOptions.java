@@ -36,6 +36,7 @@ record BenchOptions(
     static final String USAGE = """
             usage: fjord bench [options]
               --smoke                  a few seconds per workload, tiny data (what the unit test runs)
+              --scale                  the partition-scale benchmark instead, with its own options (below)
               --rounds N               A/B rounds, each broker started fresh per round (full: 3, smoke: 1)
               --produce-mb N           payload per produce workload in MB (full: 300, smoke: 1)
               --consume-passes N       reads of each topic from the start per consume workload (full: 4, smoke: 1)

@@ -21,13 +21,18 @@ final class BrokerProcess implements AutoCloseable {
     private final long startedNanos;
     private final String bootstrap;
     private final Path logFile;
+    private final List<String> command;
+    /** Set by {@link #kill()} and {@link #stop}: an exit the harness asked for is not a crash. */
+    private boolean stoppedOnPurpose;
 
-    private BrokerProcess(BrokerKind kind, Process process, long startedNanos, String bootstrap, Path logFile) {
+    private BrokerProcess(BrokerKind kind, Process process, long startedNanos, String bootstrap, Path logFile,
+                          List<String> command) {
         this.kind = kind;
         this.process = process;
         this.startedNanos = startedNanos;
         this.bootstrap = bootstrap;
         this.logFile = logFile;
+        this.command = List.copyOf(command);
     }
 
     static BrokerProcess start(BrokerKind kind, List<String> command, String bootstrap, Path logFile)
@@ -38,7 +43,50 @@ final class BrokerProcess implements AutoCloseable {
         long startedNanos = System.nanoTime();
         Process process = builder.start();
         ChildProcesses.register(process);
-        return new BrokerProcess(kind, process, startedNanos, bootstrap, logFile);
+        return new BrokerProcess(kind, process, startedNanos, bootstrap, logFile, command);
+    }
+
+    /**
+     * The same command again, on the same data and ports, once this process has exited (after
+     * {@link #kill()} or {@link #stop}). Same ports because Kafka's KRaft quorum stores its
+     * controller's address in the formatted data directory; same for Fjord to compare alike.
+     */
+    BrokerProcess startAgain(Path newLogFile) throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(kind.label + " broker (pid " + process.pid() + ") is still running");
+        }
+        return start(kind, command, bootstrap, newLogFile);
+    }
+
+    /** SIGKILL, as a crash or the OOM killer would, and wait until the kernel has reaped it. */
+    void kill() throws InterruptedException {
+        stoppedOnPurpose = true;
+        process.destroyForcibly();
+        if (!process.waitFor(SHUTDOWN_WAIT_MS, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(kind.label + " broker (pid " + process.pid() + ") survived SIGKILL");
+        }
+    }
+
+    /**
+     * SIGTERM and wait up to {@code timeout} for a clean exit.
+     *
+     * @return nanoseconds from the signal to the exit, or -1 when it did not exit in time (it is
+     *         then killed, so the caller can carry on; a clean stop that hangs is a result)
+     */
+    long stop(java.time.Duration timeout) throws InterruptedException {
+        stoppedOnPurpose = true;
+        long signalled = System.nanoTime();
+        process.destroy();
+        if (process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return System.nanoTime() - signalled;
+        }
+        kill();
+        return -1;
+    }
+
+    /** Exit code of an exited process. */
+    int exitValue() {
+        return process.exitValue();
     }
 
     BrokerKind kind() {
@@ -73,7 +121,7 @@ final class BrokerProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!process.isAlive()) {
+        if (!process.isAlive() && !stoppedOnPurpose) {
             // Died under load: say so loudly, the workload error alone would blame the client.
             System.err.println(kind.label + " broker (pid " + process.pid() + ") had already exited with code "
                     + process.exitValue() + "; last output:\n" + logTail());

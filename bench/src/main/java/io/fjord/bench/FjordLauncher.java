@@ -15,12 +15,19 @@ final class FjordLauncher implements BrokerLauncher {
     private final Path cdsArchive;
     private final List<String> jvmOptions;
     private final Path jfrFile;
+    private final List<String> brokerOverrides;
+
+    FjordLauncher(Path fjordJar, Path cdsArchive, List<String> jvmOptions, Path jfrFile) {
+        this(fjordJar, cdsArchive, jvmOptions, jfrFile, List.of());
+    }
 
     /**
      * @param cdsArchive the archive bin/fjord made for this jar, or null to start without one
      * @param jfrFile when not null, a JFR recording (profile settings) is written there on exit
+     * @param brokerOverrides KEY=VALUE broker properties, each passed as {@code --override KEY=VALUE}
      */
-    FjordLauncher(Path fjordJar, Path cdsArchive, List<String> jvmOptions, Path jfrFile) {
+    FjordLauncher(Path fjordJar, Path cdsArchive, List<String> jvmOptions, Path jfrFile,
+                  List<String> brokerOverrides) {
         if (!Files.isRegularFile(fjordJar)) {
             throw new IllegalArgumentException("Fjord broker jar not found: " + fjordJar
                     + " (build it: cd /path/to/fjord && mvn -B -DskipTests -pl tools -am package)");
@@ -29,6 +36,7 @@ final class FjordLauncher implements BrokerLauncher {
         this.cdsArchive = cdsArchive;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.jfrFile = jfrFile;
+        this.brokerOverrides = List.copyOf(brokerOverrides);
     }
 
     @Override
@@ -53,6 +61,9 @@ final class FjordLauncher implements BrokerLauncher {
         command.addAll(List.of("-jar", fjordJar.toString(), "broker",
                 "--data-dir", dataDir.toString(),
                 "--listeners", "PLAINTEXT://127.0.0.1:" + port));
+        for (String override : brokerOverrides) {
+            command.addAll(List.of("--override", override));
+        }
         return BrokerProcess.start(kind(), command, "127.0.0.1:" + port, sessionDir.resolve("broker.log"));
     }
 }

@@ -69,6 +69,74 @@ final class ProcStats {
         throw new IllegalStateException("no VmRSS for pid " + pid);
     }
 
+    /**
+     * Descriptors a process holds, by what they point at: {@code /proc/[pid]/fd} lists one
+     * symbolic link per descriptor ("/data/t-0/0.log", "socket:[123]", "pipe:[4]",
+     * "anon_inode:[eventpoll]"). A descriptor closed between the listing and the readlink is
+     * skipped: the count is a snapshot of a running broker.
+     */
+    record OpenFiles(int dataFiles, int otherFiles, int sockets, int other) {
+        int total() {
+            return dataFiles + otherFiles + sockets + other;
+        }
+
+        /** e.g. "10,213 (10,004 under the data dir, 81 other files, 3 sockets, 125 pipes/epoll/other)". */
+        String describe() {
+            return String.format(java.util.Locale.ROOT, "%,d (%,d under the data dir, %,d other files, %,d sockets, "
+                    + "%,d pipes/epoll/other)", total(), dataFiles, otherFiles, sockets, other);
+        }
+    }
+
+    /** What one descriptor's link target is; {@code dataDir} is the broker's data directory. */
+    enum FdKind { DATA_FILE, OTHER_FILE, SOCKET, OTHER }
+
+    static FdKind classify(String linkTarget, Path dataDir) {
+        if (linkTarget.startsWith("socket:")) {
+            return FdKind.SOCKET;
+        }
+        if (!linkTarget.startsWith("/")) {
+            return FdKind.OTHER; // pipe:[..], anon_inode:[eventpoll], anon_inode:[eventfd], ...
+        }
+        // A deleted file reads "/path (deleted)": still a descriptor held, still the same place.
+        return Path.of(linkTarget).startsWith(dataDir) ? FdKind.DATA_FILE : FdKind.OTHER_FILE;
+    }
+
+    static OpenFiles openFiles(long pid, Path dataDir) {
+        Path absoluteDataDir = dataDir.toAbsolutePath().normalize();
+        int[] counts = new int[FdKind.values().length];
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException closedMeanwhile) {
+                    continue;
+                }
+                counts[classify(target, absoluteDataDir).ordinal()]++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list descriptors of " + pid + " (process gone? not Linux?)", e);
+        }
+        return new OpenFiles(counts[FdKind.DATA_FILE.ordinal()], counts[FdKind.OTHER_FILE.ordinal()],
+                counts[FdKind.SOCKET.ordinal()], counts[FdKind.OTHER.ordinal()]);
+    }
+
+    /** The soft "Max open files" limit the process runs under ({@code /proc/[pid]/limits}); -1 if unlimited. */
+    static long maxOpenFiles(long pid) {
+        return parseMaxOpenFiles(read(Path.of("/proc", Long.toString(pid), "limits")));
+    }
+
+    /** Parses {@code /proc/[pid]/limits}: "Max open files   20000   20000   files" gives 20000 (the soft limit). */
+    static long parseMaxOpenFiles(String limits) {
+        for (String line : limits.split("\n")) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
+            }
+        }
+        throw new IllegalArgumentException("no 'Max open files' line in:\n" + limits);
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.US_ASCII);

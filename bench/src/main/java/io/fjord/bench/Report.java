@@ -33,19 +33,32 @@ final class Report {
     void write(Instant started, Instant finished) throws IOException {
         Files.createDirectories(options.imageDir());
         List<String> charts = writeCharts();
-        String block = BEGIN + "\n" + markdown(started, finished, charts) + END + "\n";
+        String content = markdown(started, finished, charts);
         Path file = options.reportFile();
         Files.createDirectories(file.toAbsolutePath().getParent());
         String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        int begin = existing.indexOf(BEGIN);
-        int end = existing.indexOf(END);
-        String updated;
-        if (begin >= 0 && end > begin) {
-            updated = existing.substring(0, begin) + block + existing.substring(end + END.length()).replaceFirst("^\n", "");
-        } else {
-            updated = (existing.isEmpty() ? "# Fjord vs Apache Kafka, side by side\n\n" : existing + "\n") + block;
-        }
+        String updated = replaceBlock(existing.isEmpty() ? "# Fjord vs Apache Kafka, side by side\n\n" : existing,
+                BEGIN, END, content);
         Files.writeString(file, updated, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code existing} with the text between the {@code begin} and {@code end} marker lines
+     * replaced by {@code content}, or, without such a pair, with the markers and content appended
+     * after a blank line. Text outside the markers is kept byte for byte.
+     */
+    static String replaceBlock(String existing, String begin, String end, String content) {
+        String block = begin + "\n" + content + (content.endsWith("\n") ? "" : "\n") + end + "\n";
+        int from = existing.indexOf(begin);
+        int to = from < 0 ? -1 : existing.indexOf(end, from);
+        if (from >= 0 && to > from) {
+            return existing.substring(0, from) + block + existing.substring(to + end.length()).replaceFirst("^\n", "");
+        }
+        if (existing.isEmpty()) {
+            return block;
+        }
+        String separator = existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
+        return existing + separator + block;
     }
 
     private String markdown(Instant started, Instant finished, List<String> charts) {

@@ -86,6 +86,21 @@ final class Topics {
         }
     }
 
+    /** The partitions of the topics named {@code topicPrefix}* that have a leader in a Metadata answer. */
+    static List<TopicPartition> ledPartitions(Map<String, List<PartitionInfo>> topics, String topicPrefix) {
+        List<TopicPartition> led = new ArrayList<>();
+        for (Map.Entry<String, List<PartitionInfo>> topic : topics.entrySet()) {
+            if (topic.getKey().startsWith(topicPrefix)) {
+                for (PartitionInfo partition : topic.getValue()) {
+                    if (partition.leader() != null && !partition.leader().isEmpty()) {
+                        led.add(new TopicPartition(topic.getKey(), partition.partition()));
+                    }
+                }
+            }
+        }
+        return led;
+    }
+
     /** All partitions of {@code topic}, waiting until the metadata lists them. */
     static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
