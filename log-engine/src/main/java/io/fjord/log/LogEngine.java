@@ -183,7 +183,7 @@ public final class LogEngine implements AutoCloseable {
                 TopicPartition tp = new TopicPartition(stored.name(), p);
                 PartitionLog log = PartitionLog.open(dataDir.resolve(tp.directoryName()), tp, effective,
                         recovery.getOrDefault(tp, 0L), starts.getOrDefault(tp, 0L), cleanShutdown,
-                        config.fileIo(), config.clock(), this::retire, config.maxDecompressedBatchBytes());
+                        config.fileIo(), config.clock(), this::retire, config.maxDecompressedBatchBytes(), metrics);
                 log.appendListener(appendDispatcher);
                 partitions[p] = new Partition(this, log, writers);
             }

@@ -4,6 +4,7 @@ import io.fjord.index.CorruptIndexException;
 import io.fjord.log.AppendListener;
 import io.fjord.log.EngineClosedException;
 import io.fjord.log.EngineConfig;
+import io.fjord.log.EngineMetrics;
 import io.fjord.log.FileRegion;
 import io.fjord.log.InvalidRecordException;
 import io.fjord.log.KeylessRecordException;
@@ -62,6 +63,7 @@ public final class PartitionLog implements Closeable {
     /** Held by a cleaning pass over this log, and by close/delete to wait one out. */
     private final Object cleanerLock = new Object();
     private final ProducerStateManager producerState;
+    private final EngineMetrics metrics;
 
     private volatile TopicConfig config;
     private volatile AppendListener appendListener;
@@ -84,8 +86,9 @@ public final class PartitionLog implements Closeable {
     private boolean syncPending;
 
     private PartitionLog(TopicPartition topicPartition, Path dir, TopicConfig config, FileIo io, MillisClock clock,
-                         SegmentRetirer retirer, int maxDecompressedBatchBytes) {
+                         SegmentRetirer retirer, int maxDecompressedBatchBytes, EngineMetrics metrics) {
         this.topicPartition = topicPartition;
+        this.metrics = metrics;
         this.maxDecompressedBatchBytes = maxDecompressedBatchBytes;
         this.dir = dir;
         this.config = config;
@@ -117,7 +120,17 @@ public final class PartitionLog implements Closeable {
                                     long checkpointedLogStartOffset, boolean cleanShutdown, FileIo io,
                                     MillisClock clock, SegmentRetirer retirer, int maxDecompressedBatchBytes)
             throws IOException {
-        PartitionLog log = new PartitionLog(topicPartition, dir, config, io, clock, retirer, maxDecompressedBatchBytes);
+        return open(dir, topicPartition, config, recoveryPoint, checkpointedLogStartOffset, cleanShutdown, io, clock,
+                retirer, maxDecompressedBatchBytes, new EngineMetrics());
+    }
+
+    /** As above, counting what loading repairs (e.g. {@link EngineMetrics#indexesRebuilt()}) in {@code metrics}. */
+    public static PartitionLog open(Path dir, TopicPartition topicPartition, TopicConfig config, long recoveryPoint,
+                                    long checkpointedLogStartOffset, boolean cleanShutdown, FileIo io,
+                                    MillisClock clock, SegmentRetirer retirer, int maxDecompressedBatchBytes,
+                                    EngineMetrics metrics) throws IOException {
+        PartitionLog log = new PartitionLog(topicPartition, dir, config, io, clock, retirer, maxDecompressedBatchBytes,
+                metrics);
         try {
             log.load(recoveryPoint, checkpointedLogStartOffset, cleanShutdown);
         } catch (IOException | RuntimeException e) {
@@ -161,6 +174,9 @@ public final class PartitionLog implements Closeable {
             }
             segments.put(base, segment);
             if (base >= recoverFrom) {
+                if (segment.discardedIndexReason() != null) {
+                    logIndexRebuild(segment, segment.discardedIndexReason());
+                }
                 cut = segment.recover(Integer.MAX_VALUE) > 0;
                 rebuilt.add(segment);
             } else {
@@ -174,8 +190,7 @@ public final class PartitionLog implements Closeable {
                         segment.timeIndex().trimToValidSize();
                     }
                 } catch (CorruptIndexException e) {
-                    LOG.log(System.Logger.Level.WARNING, "{0}: rebuilding indexes of {1}: {2}", topicPartition,
-                            segment.logFile(), e.getMessage());
+                    logIndexRebuild(segment, e.getMessage());
                     cut = segment.recover(Integer.MAX_VALUE) > 0;
                     rebuilt.add(segment);
                 }
@@ -213,6 +228,13 @@ public final class PartitionLog implements Closeable {
         lastAppendLastOffset = end - 1;
         logStartOffset = Math.max(start, segments.firstKey());
         recoveryPoint = end;
+    }
+
+    /** Once per segment whose indexes are rebuilt because they were missing or unusable. */
+    private void logIndexRebuild(LogSegment segment, String reason) {
+        LOG.log(System.Logger.Level.WARNING, "{0}: rebuilding the indexes of {1} from the log: {2}", topicPartition,
+                segment.logFile(), reason);
+        metrics.onIndexesRebuilt();
     }
 
     /**

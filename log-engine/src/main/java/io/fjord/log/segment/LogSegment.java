@@ -60,6 +60,12 @@ public final class LogSegment implements Closeable {
     private final long createdMs;
     /** False when an index file had to be created for an existing log: it must be rebuilt. */
     private final boolean indexFilesExisted;
+    /**
+     * Why an existing index file could not even be opened (e.g. a length that is not a multiple of
+     * the entry size), or null. Such a file was discarded and created empty; indexes are derived
+     * data, so the segment's indexes are then rebuilt from the log instead of refusing to start.
+     */
+    private String discardedIndexReason;
 
     private LogSegment(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, FileIo io,
                        long createdMs) throws IOException {
@@ -76,13 +82,23 @@ public final class LogSegment implements Closeable {
         this.offsetOfMaxTimestampSoFar = baseOffset;
         Path indexPath = SegmentFiles.withSuffix(SegmentFiles.indexFile(dir, baseOffset), suffix);
         Path timeIndexPath = SegmentFiles.withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), suffix);
-        this.indexFilesExisted = Files.exists(indexPath) && Files.exists(timeIndexPath);
+        boolean existed = Files.exists(indexPath) && Files.exists(timeIndexPath);
         FileChannel opened = io.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         OffsetIndex offsets = null;
         try {
-            offsets = new OffsetIndex(indexPath, baseOffset, maxIndexBytes);
-            this.timeIndex = new TimeIndex(timeIndexPath, baseOffset, maxIndexBytes);
+            try {
+                offsets = new OffsetIndex(indexPath, baseOffset, maxIndexBytes);
+            } catch (CorruptIndexException e) {
+                offsets = new OffsetIndex(discardIndexFile(indexPath, e), baseOffset, maxIndexBytes);
+            }
+            TimeIndex times;
+            try {
+                times = new TimeIndex(timeIndexPath, baseOffset, maxIndexBytes);
+            } catch (CorruptIndexException e) {
+                times = new TimeIndex(discardIndexFile(timeIndexPath, e), baseOffset, maxIndexBytes);
+            }
+            this.timeIndex = times;
         } catch (IOException | RuntimeException e) {
             if (offsets != null) {
                 offsets.close();
@@ -92,7 +108,25 @@ public final class LogSegment implements Closeable {
         }
         this.channel = opened;
         this.offsetIndex = offsets;
+        this.indexFilesExisted = existed && discardedIndexReason == null;
         this.sizeBytes = (int) Math.min(Integer.MAX_VALUE, opened.size());
+    }
+
+    /** Deletes an index file that cannot be opened, remembering why; returns its path for a fresh one. */
+    private Path discardIndexFile(Path file, CorruptIndexException cause) throws IOException {
+        Files.deleteIfExists(file);
+        discardedIndexReason = discardedIndexReason == null ? cause.getMessage()
+                : discardedIndexReason + "; " + cause.getMessage();
+        return file;
+    }
+
+    /**
+     * Why an index file of this segment was unusable and was replaced by an empty one when the
+     * segment was opened (null if none was): its indexes must be rebuilt, which {@link #loadClean}
+     * demands by throwing and {@link #recover} does anyway. The caller logs and counts it.
+     */
+    public String discardedIndexReason() {
+        return discardedIndexReason;
     }
 
     /** Creates a new, empty segment (files are created; an existing stale file is truncated). */
@@ -398,6 +432,9 @@ public final class LogSegment implements Closeable {
      */
     public void loadClean() throws IOException {
         int end = sizeBytes;
+        if (discardedIndexReason != null) {
+            throw new CorruptIndexException(discardedIndexReason);
+        }
         if (!indexFilesExisted && end > 0) {
             throw new CorruptIndexException("Index files of " + logFile + " are missing");
         }
