@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The file under an index: opened (or created), preallocated, mapped once, and later trimmed,
@@ -32,6 +33,11 @@ import java.nio.file.StandardCopyOption;
  * at a time, so its stores find them resident. A full disk then also surfaces here, as an
  * {@link IOException} before anything is appended, instead of as a SIGBUS on a store.
  *
+ * <p>No descriptor is held: a mapping outlives the channel it was made through, so the file is
+ * closed right after mapping (as Kafka's indexes do) and opened again only for the moment a
+ * write-through, trim or re-extension needs it. An open segment therefore costs one descriptor
+ * (its log file), not three, and the broker's partition count is not bounded by the index files.
+ *
  * <p>Thread safety: every method except {@link #buffer()} and {@link #path()} belongs to the
  * index's single writer thread.
  */
@@ -46,8 +52,6 @@ final class MappedIndexFile
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(WRITE_THROUGH_CHUNK_BYTES).asReadOnlyBuffer();
 
     private volatile Path path;
-    private final RandomAccessFile file;
-    private final FileChannel channel;
     private final MappedRegion region;
     private final int mappedBytes;
     private final int initialValidBytes;
@@ -58,14 +62,11 @@ final class MappedIndexFile
 
     private MappedIndexFile(
         final Path path,
-        final RandomAccessFile file,
         final MappedRegion region,
         final int mappedBytes,
         final int initialValidBytes)
     {
         this.path = path;
-        this.file = file;
-        this.channel = file.getChannel();
         this.region = region;
         this.mappedBytes = mappedBytes;
         this.initialValidBytes = initialValidBytes;
@@ -85,8 +86,7 @@ final class MappedIndexFile
         {
             throw new IllegalArgumentException("maxIndexBytes must be >= 0: " + maxIndexBytes + " for " + path);
         }
-        final RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
-        try
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
         {
             final long existingBytes = file.length();
             if (existingBytes % entrySizeBytes != 0)
@@ -106,20 +106,9 @@ final class MappedIndexFile
                 // Sparse on Linux (ftruncate): no disk blocks until entries are written.
                 file.setLength(mappedBytes);
             }
+            // The mapping stays valid after the descriptor closes at the end of this block.
             final MappedRegion region = MappedRegion.mapReadWrite(file.getChannel(), mappedBytes);
-            return new MappedIndexFile(path, file, region, mappedBytes, (int)existingBytes);
-        }
-        catch (final IOException | RuntimeException | Error e)
-        {
-            try
-            {
-                file.close();
-            }
-            catch (final IOException closeFailure)
-            {
-                e.addSuppressed(closeFailure);
-            }
-            throw e;
+            return new MappedIndexFile(path, region, mappedBytes, (int)existingBytes);
         }
     }
 
@@ -166,12 +155,16 @@ final class MappedIndexFile
         final int end = (int)Math.min(alignedEnd, fileBytes);
         final ByteBuffer zeros = ZEROS.duplicate();
         int position = writtenThroughBytes;
-        while (position < end)
+        // Briefly opened: once per chunk, i.e. per 8,192 offset-index entries at most.
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
         {
-            zeros.clear().limit(Math.min(zeros.capacity(), end - position));
-            while (zeros.hasRemaining())
+            while (position < end)
             {
-                position += channel.write(zeros, position);
+                zeros.clear().limit(Math.min(zeros.capacity(), end - position));
+                while (zeros.hasRemaining())
+                {
+                    position += channel.write(zeros, position);
+                }
             }
         }
         writtenThroughBytes = Math.max(writtenThroughBytes, end);
@@ -185,7 +178,14 @@ final class MappedIndexFile
      */
     void truncateFileTo(final int newFileBytes) throws IOException
     {
-        channel.truncate(newFileBytes);
+        if (newFileBytes == fileBytes)
+        {
+            return; // nothing to cut: no need to open the file
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
+        {
+            channel.truncate(newFileBytes);
+        }
         fileBytes = newFileBytes;
         // Pages beyond the new end are dropped: a later re-extension brings holes back.
         writtenThroughBytes = Math.min(writtenThroughBytes, newFileBytes);
@@ -196,7 +196,10 @@ final class MappedIndexFile
     {
         if (fileBytes < mappedBytes)
         {
-            file.setLength(mappedBytes);
+            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
+            {
+                file.setLength(mappedBytes);
+            }
             fileBytes = mappedBytes;
         }
     }
@@ -206,7 +209,7 @@ final class MappedIndexFile
         region.buffer().force();
     }
 
-    /** Moves the file; the open descriptor and the mapping follow the inode, so both stay valid. */
+    /** Moves the file; the mapping follows the inode and later brief opens use the new name. */
     void renameTo(final Path newPath) throws IOException
     {
         try
@@ -225,21 +228,14 @@ final class MappedIndexFile
         return closed;
     }
 
-    /** Unmaps and closes the descriptor. Idempotent. */
-    void close() throws IOException
+    /** Unmaps (there is no descriptor to close). Idempotent. */
+    void close()
     {
         if (closed)
         {
             return;
         }
         closed = true;
-        try
-        {
-            region.unmap();
-        }
-        finally
-        {
-            file.close();
-        }
+        region.unmap();
     }
 }
