@@ -3,6 +3,9 @@ package io.fjord.log;
 import io.fjord.log.cleaner.LogCleaner;
 import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.io.AtomicFiles;
+import io.fjord.log.io.CachingFileIo;
+import io.fjord.log.io.FileIo;
+import io.fjord.log.io.ResourceCache;
 import io.fjord.log.io.OffsetCheckpointFile;
 import io.fjord.log.partition.PartitionLog;
 import io.fjord.log.producer.ProducerIdAllocator;
@@ -69,6 +72,10 @@ public final class LogEngine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final LogCleaner cleaner;
     private final EngineMetrics metrics = new EngineMetrics();
+    /** Log-segment descriptors, bounded by {@link EngineConfig#maxOpenFiles()}. */
+    private final ResourceCache logFiles;
+    /** How segments open their log files: through {@link #logFiles}. */
+    private final FileIo segmentIo;
     private GroupCoordinator groupCoordinator;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<LogSegment> retiring = ConcurrentHashMap.newKeySet();
@@ -99,6 +106,9 @@ public final class LogEngine implements AutoCloseable {
         this.metadataFiles = new TopicMetadataFiles(dataDir);
         this.recoveryPoints = new OffsetCheckpointFile(dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
         this.logStarts = new OffsetCheckpointFile(dataDir.resolve(LOG_START_CHECKPOINT));
+        this.logFiles = new ResourceCache(config.maxOpenFiles());
+        this.segmentIo = config.maxOpenFiles() == ResourceCache.UNBOUNDED ? config.fileIo()
+                : new CachingFileIo(logFiles, config.fileIo());
         this.writers = new WriterPool(config.writerThreads(), config.writerQueueCapacity(), config.appendTimeoutMs());
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "fjord-scheduler");
@@ -183,7 +193,7 @@ public final class LogEngine implements AutoCloseable {
                 TopicPartition tp = new TopicPartition(stored.name(), p);
                 PartitionLog log = PartitionLog.open(dataDir.resolve(tp.directoryName()), tp, effective,
                         recovery.getOrDefault(tp, 0L), starts.getOrDefault(tp, 0L), cleanShutdown,
-                        config.fileIo(), config.clock(), this::retire, config.maxDecompressedBatchBytes(), metrics);
+                        segmentIo, config.clock(), this::retire, config.maxDecompressedBatchBytes(), metrics);
                 log.appendListener(appendDispatcher);
                 partitions[p] = new Partition(this, log, writers);
             }
@@ -309,6 +319,11 @@ public final class LogEngine implements AutoCloseable {
         return config;
     }
 
+    /** The bounded set of open log-segment descriptors ({@link EngineConfig#maxOpenFiles()}). */
+    public ResourceCache logFileCache() {
+        return logFiles;
+    }
+
     /** The engine's health counters: faults an operator must know about. */
     public EngineMetrics metrics() {
         return metrics;
@@ -328,6 +343,7 @@ public final class LogEngine implements AutoCloseable {
             if (topics.containsKey(name)) {
                 throw new TopicExistsException("Topic '" + name + "' already exists");
             }
+            DescriptorHeadroom.check(name, partitions, logFiles);
             TopicConfig effective = config.topicDefaults().overriddenBy(topicConfig);
             try {
                 metadataFiles.write(new TopicMetadataFiles.Stored(name, partitions, topicConfig, false));
@@ -355,7 +371,7 @@ public final class LogEngine implements AutoCloseable {
             if (Files.exists(dir)) {
                 deleteRecursively(dir); // a leftover of a crashed deletion of a same-named topic
             }
-            PartitionLog log = PartitionLog.open(dir, tp, effective, 0, 0, true, config.fileIo(), config.clock(),
+            PartitionLog log = PartitionLog.open(dir, tp, effective, 0, 0, true, segmentIo, config.clock(),
                     this::retire, config.maxDecompressedBatchBytes());
             log.appendListener(appendDispatcher);
             result[p] = new Partition(this, log, writers);
@@ -381,6 +397,7 @@ public final class LogEngine implements AutoCloseable {
                         + " partitions; the new count must be larger, got " + newTotal);
             }
             checkPartitionCount(name, newTotal);
+            DescriptorHeadroom.check(name, newTotal - current, logFiles);
             try {
                 metadataFiles.write(new TopicMetadataFiles.Stored(name, newTotal, topic.ownConfig, false));
                 topic.partitions = openPartitions(name, current, newTotal,

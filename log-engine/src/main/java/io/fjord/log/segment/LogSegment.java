@@ -4,6 +4,7 @@ import io.fjord.index.CorruptIndexException;
 import io.fjord.index.OffsetIndex;
 import io.fjord.index.TimeIndex;
 import io.fjord.log.FileRegion;
+import io.fjord.log.io.CachedFileChannel;
 import io.fjord.log.io.FileIo;
 import io.fjord.log.record.BatchValidation;
 import io.fjord.log.record.RecordBatch;
@@ -174,7 +175,7 @@ public final class LogSegment implements Closeable {
 
     private void renameLogFile(String from, String to) throws IOException {
         Path target = renamed(logFile, from, to);
-        Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
+        CachedFileChannel.move(channel, logFile, target);
         logFile = target;
     }
 
@@ -588,7 +589,7 @@ public final class LogSegment implements Closeable {
     /** Renames the files to {@code *.deleted}; readers holding the channel keep working. */
     public void markDeleted() throws IOException {
         Path deleted = logFile.resolveSibling(logFile.getFileName() + SegmentFiles.DELETED_SUFFIX);
-        Files.move(logFile, deleted, StandardCopyOption.ATOMIC_MOVE);
+        CachedFileChannel.move(channel, logFile, deleted);
         logFile = deleted;
         offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName()
                 + SegmentFiles.DELETED_SUFFIX));
