@@ -187,6 +187,10 @@ public final class BrokerConfig {
                     int bytes = parseInt(key, value, 1024, Integer.MAX_VALUE);
                     builder.engine(engine -> engine.maxDecompressedBatchBytes(bytes));
                 }
+                case "fjord.max.open.files" -> {
+                    int files = parseInt(key, value, 1, Integer.MAX_VALUE);
+                    builder.engine(engine -> engine.maxOpenFiles(files));
+                }
                 case "log.cleaner.threads" -> {
                     int threads = parseInt(key, value, 1, 64);
                     builder.engine(engine -> engine.cleanerThreads(threads));
