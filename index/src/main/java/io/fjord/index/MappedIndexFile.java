@@ -48,6 +48,13 @@ final class MappedIndexFile
      * of log at the default {@code index.interval.bytes}, so one small write per that much log.
      */
     static final int WRITE_THROUGH_CHUNK_BYTES = 64 * 1024;
+    /**
+     * The first write-through of an index covers one page; each later one about as much as has
+     * been written through so far, up to {@link #WRITE_THROUGH_CHUNK_BYTES}. At 10,000 partitions
+     * a fixed 64 KiB per index was 1.3 GB of zeros written (and later freed by the trim) for
+     * partitions holding a few records each.
+     */
+    static final int MIN_WRITE_THROUGH_BYTES = 4096;
     /** Read-only source of zeros for {@link #writeThrough}; each call uses its own duplicate. */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(WRITE_THROUGH_CHUNK_BYTES).asReadOnlyBuffer();
 
@@ -139,7 +146,8 @@ final class MappedIndexFile
 
     /**
      * Writes zeros through the file from what is already written up to at least {@code endBytes}
-     * (rounded up to {@link #WRITE_THROUGH_CHUNK_BYTES}, capped at the file's end), so that stores
+     * (rounded up to a chunk of {@link #MIN_WRITE_THROUGH_BYTES} to {@link #WRITE_THROUGH_CHUNK_BYTES},
+     * capped at the file's end), so that stores
      * below {@code endBytes} through the mapping find their pages resident instead of faulting in a
      * hole. Never touches bytes below the point already written through, so valid entries are safe
      * and readers, who only read published entries, never see the zeros arrive.
@@ -150,8 +158,11 @@ final class MappedIndexFile
         {
             return;
         }
-        final long alignedEnd = ((long)endBytes + WRITE_THROUGH_CHUNK_BYTES - 1) / WRITE_THROUGH_CHUNK_BYTES *
-            WRITE_THROUGH_CHUNK_BYTES;
+        // The chunk grows with the index, from one page to WRITE_THROUGH_CHUNK_BYTES: an index that
+        // takes few entries (an idle partition's, among thousands) costs a page of zeros, not 64 KiB.
+        final int chunk = Math.min(WRITE_THROUGH_CHUNK_BYTES,
+            Math.max(MIN_WRITE_THROUGH_BYTES, Integer.highestOneBit(Math.max(1, writtenThroughBytes))));
+        final long alignedEnd = ((long)endBytes + chunk - 1) / chunk * chunk;
         final int end = (int)Math.min(alignedEnd, fileBytes);
         final ByteBuffer zeros = ZEROS.duplicate();
         int position = writtenThroughBytes;

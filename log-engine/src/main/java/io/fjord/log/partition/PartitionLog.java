@@ -196,13 +196,19 @@ public final class PartitionLog implements Closeable {
                 }
             }
         }
-        // What recovery validated is made durable before the recovery point moves past it, and
-        // rebuilt older segments get the final time index entry and trimmed files a roll gives.
+        // Rebuilt older segments get the final time index entry and trimmed files a roll gives.
+        // Segments rebuilt for bad indexes below the recovery point are made durable at once, as
+        // the recovery point already covers them; the routine rescan of the unflushed tail after
+        // a crash is not: the recovery point stays where the checkpoint had it (as Kafka's does),
+        // so another crash rescans that tail again, and the next flush makes it durable. That
+        // keeps a restart of 10,000 partitions after kill -9 from fsyncing 30,000 files.
         for (LogSegment segment : rebuilt) {
             if (segment != segments.lastEntry().getValue()) {
                 segment.onBecomeInactive();
             }
-            segment.flushAll();
+            if (segment.baseOffset() < recoverFrom) {
+                segment.flushAll();
+            }
         }
         long start = Math.max(0, checkpointedLogStartOffset);
         if (segments.isEmpty()) {
@@ -227,7 +233,7 @@ public final class PartitionLog implements Closeable {
         logEndOffset = end;
         lastAppendLastOffset = end - 1;
         logStartOffset = Math.max(start, segments.firstKey());
-        recoveryPoint = end;
+        recoveryPoint = cleanShutdown ? end : Math.min(end, Math.max(checkpointedRecoveryPoint, 0));
     }
 
     /** Once per segment whose indexes are rebuilt because they were missing or unusable. */

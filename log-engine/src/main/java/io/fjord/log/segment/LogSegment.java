@@ -498,7 +498,10 @@ public final class LogSegment implements Closeable {
 
         long fileSize = channel.size();
         prepareIndexesFor((int) Math.min(fileSize, Integer.MAX_VALUE));
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        // Sized to the file when smaller: recovering 10,000 small active segments must not make
+        // 10,000 buffers of 64 KiB of garbage (that grew the heap to a GB on restart).
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(RecordBatchDescriptor.LOG_OVERHEAD,
+                Math.min(64 * 1024, fileSize)));
         long position = 0;
         String stopReason = null;
         while (position < fileSize) {
