@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -18,7 +20,7 @@ import java.nio.file.StandardOpenOption;
  * <pre>
  *  byte 0                    fileBytes             mappedBytes
  *  |<--- entries (valid) --->|<--- preallocated --->|
- *  |<---------------- one mapping, never remapped ---------------->|
+ *  |<---------------- one mapping, made on first use ---------------->|
  * </pre>
  *
  * <p>After a trim {@code fileBytes} is smaller than {@code mappedBytes}: the tail of the mapping
@@ -59,33 +61,33 @@ final class MappedIndexFile
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(WRITE_THROUGH_CHUNK_BYTES).asReadOnlyBuffer();
 
     private volatile Path path;
-    private final MappedRegion region;
-    private final int mappedBytes;
+    /** Size of a full mapping: the preallocated size, or the file's length at open if longer. */
+    private final int fullBytes;
     private final int initialValidBytes;
+    /** The current mapping, or null before the first use and after {@link #unmap()}. */
+    private MappedRegion region;
+    /** Size of the current (or last) mapping. */
+    private int mappedBytes;
     private long fileBytes;
     /** File bytes below which no hole remains, as far as the writer knows: written, or holding entries. */
     private int writtenThroughBytes;
     private boolean closed;
 
-    private MappedIndexFile(
-        final Path path,
-        final MappedRegion region,
-        final int mappedBytes,
-        final int initialValidBytes)
+    private MappedIndexFile(final Path path, final int fullBytes, final int initialValidBytes)
     {
         this.path = path;
-        this.region = region;
-        this.mappedBytes = mappedBytes;
+        this.fullBytes = fullBytes;
+        this.mappedBytes = fullBytes;
         this.initialValidBytes = initialValidBytes;
-        this.fileBytes = mappedBytes;
+        this.fileBytes = initialValidBytes;
         this.writtenThroughBytes = initialValidBytes;
     }
 
     /**
-     * Opens or creates the file. Its current length is taken as valid entries (a cleanly closed
-     * index is trimmed to exactly its entries). The file is then preallocated to
-     * {@code maxIndexBytes} rounded down to whole entries, unless it is already longer, in which
-     * case it keeps its length so no entry is lost.
+     * Opens or creates the file, without mapping it yet ({@link #map}). Its current length is
+     * taken as valid entries (a cleanly closed index is trimmed to exactly its entries). A full
+     * mapping preallocates the file to {@code maxIndexBytes} rounded down to whole entries, unless
+     * it is already longer, in which case it keeps its length so no entry is lost.
      */
     static MappedIndexFile open(final Path path, final int entrySizeBytes, final int maxIndexBytes) throws IOException
     {
@@ -93,29 +95,87 @@ final class MappedIndexFile
         {
             throw new IllegalArgumentException("maxIndexBytes must be >= 0: " + maxIndexBytes + " for " + path);
         }
+        long existingBytes;
+        try
+        {
+            existingBytes = Files.size(path); // a stat: no descriptor, no mapping
+        }
+        catch (final NoSuchFileException e)
+        {
+            try
+            {
+                Files.createFile(path);
+            }
+            catch (final FileAlreadyExistsException raced)
+            {
+                // created meanwhile: as good
+            }
+            existingBytes = Files.size(path);
+        }
+        if (existingBytes % entrySizeBytes != 0)
+        {
+            throw new CorruptIndexException("Index file " + path + " has length " + existingBytes +
+                " bytes, which is not a multiple of the entry size " + entrySizeBytes);
+        }
+        if (existingBytes > Integer.MAX_VALUE)
+        {
+            throw new CorruptIndexException("Index file " + path + " has length " + existingBytes +
+                " bytes, more than a single mapping can hold (" + Integer.MAX_VALUE + ")");
+        }
+        final int preallocatedBytes = maxIndexBytes - maxIndexBytes % entrySizeBytes;
+        return new MappedIndexFile(path, (int)Math.max(existingBytes, preallocatedBytes), (int)existingBytes);
+    }
+
+    /**
+     * Maps the file if it is not mapped: fully ({@code preallocate}, extending the file to the
+     * full size first; sparse on Linux, no disk blocks until entries are written) or just its
+     * current length (a sealed index that takes no more entries). The descriptor is closed again
+     * at once: the mapping outlives it.
+     */
+    MappedByteBuffer map(final boolean preallocate) throws IOException
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("Index file " + path + " is closed");
+        }
+        if (region != null)
+        {
+            return region.buffer();
+        }
+        final int target = preallocate ? (int)Math.max(fullBytes, fileBytes) : (int)fileBytes;
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
         {
-            final long existingBytes = file.length();
-            if (existingBytes % entrySizeBytes != 0)
+            if (target > fileBytes)
             {
-                throw new CorruptIndexException("Index file " + path + " has length " + existingBytes +
-                    " bytes, which is not a multiple of the entry size " + entrySizeBytes);
+                file.setLength(target);
+                fileBytes = target;
             }
-            if (existingBytes > Integer.MAX_VALUE)
-            {
-                throw new CorruptIndexException("Index file " + path + " has length " + existingBytes +
-                    " bytes, more than a single mapping can hold (" + Integer.MAX_VALUE + ")");
-            }
-            final int preallocatedBytes = maxIndexBytes - maxIndexBytes % entrySizeBytes;
-            final int mappedBytes = (int)Math.max(existingBytes, preallocatedBytes);
-            if (mappedBytes > existingBytes)
-            {
-                // Sparse on Linux (ftruncate): no disk blocks until entries are written.
-                file.setLength(mappedBytes);
-            }
-            // The mapping stays valid after the descriptor closes at the end of this block.
-            final MappedRegion region = MappedRegion.mapReadWrite(file.getChannel(), mappedBytes);
-            return new MappedIndexFile(path, region, mappedBytes, (int)existingBytes);
+            region = MappedRegion.mapReadWrite(file.getChannel(), target);
+            mappedBytes = target;
+        }
+        return region.buffer();
+    }
+
+    /** The current mapping's buffer, or null while unmapped. */
+    MappedByteBuffer currentBuffer()
+    {
+        final MappedRegion mapped = region;
+        return mapped == null ? null : mapped.buffer();
+    }
+
+    boolean isMapped()
+    {
+        return region != null;
+    }
+
+    /** Releases the mapping; the file stays as it is. The caller guarantees no access races. */
+    void unmap()
+    {
+        final MappedRegion mapped = region;
+        region = null;
+        if (mapped != null)
+        {
+            mapped.unmap();
         }
     }
 
@@ -124,14 +184,15 @@ final class MappedIndexFile
         return path;
     }
 
-    MappedByteBuffer buffer()
-    {
-        return region.buffer();
-    }
-
+    /** Size of the current mapping; of a full mapping while unmapped. */
     int mappedBytes()
     {
-        return mappedBytes;
+        return region == null ? fullBytes : mappedBytes;
+    }
+
+    int fullBytes()
+    {
+        return fullBytes;
     }
 
     int initialValidBytes()
@@ -202,10 +263,20 @@ final class MappedIndexFile
         writtenThroughBytes = Math.min(writtenThroughBytes, newFileBytes);
     }
 
-    /** Re-extends a trimmed file to the full mapping so the tail of the mapping is backed again. */
+    /**
+     * Re-extends a trimmed file to the full mapping so the tail of the mapping is backed again;
+     * a mapping of a sealed index's exact length is replaced by a full one (the caller fences
+     * readers off, as for every truncation).
+     */
     void restorePreallocation() throws IOException
     {
-        if (fileBytes < mappedBytes)
+        if (region != null && mappedBytes < fullBytes)
+        {
+            unmap();
+            map(true);
+            return;
+        }
+        if (region != null && fileBytes < mappedBytes)
         {
             try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
             {
@@ -215,9 +286,14 @@ final class MappedIndexFile
         }
     }
 
+    /** Writes the mapped pages out; nothing to do while unmapped (nothing is dirty through it). */
     void force()
     {
-        region.buffer().force();
+        final MappedRegion mapped = region;
+        if (mapped != null)
+        {
+            mapped.buffer().force();
+        }
     }
 
     /** Moves the file; the mapping follows the inode and later brief opens use the new name. */
@@ -247,6 +323,6 @@ final class MappedIndexFile
             return;
         }
         closed = true;
-        region.unmap();
+        unmap();
     }
 }

@@ -188,6 +188,8 @@ public final class PartitionLog implements Closeable {
                         // close leaves zero-tailed full-size indexes that force a rescan.
                         segment.offsetIndex().trimToValidSize();
                         segment.timeIndex().trimToValidSize();
+                        // Checked; mapped again on first use (no reader runs yet, so unmapping is safe).
+                        segment.releaseIndexMappings();
                     }
                 } catch (CorruptIndexException e) {
                     logIndexRebuild(segment, e.getMessage());

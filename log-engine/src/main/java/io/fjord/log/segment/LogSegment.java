@@ -224,6 +224,15 @@ public final class LogSegment implements Closeable {
         return timeIndex;
     }
 
+    /**
+     * Unmaps both indexes; the next lookup maps them again (lazily, at their exact length when
+     * sealed). Only while no reader or writer uses the segment, e.g. while the log loads.
+     */
+    public void releaseIndexMappings() throws IOException {
+        offsetIndex.unmap();
+        timeIndex.unmap();
+    }
+
     /** Whether the indexes have room for another entry (Kafka rolls when either is full). */
     public boolean indexesFull() {
         return offsetIndex.isFull() || timeIndex.isFull();
@@ -359,7 +368,7 @@ public final class LogSegment implements Closeable {
     public FileRegion read(long startOffset, int maxBytes) throws IOException {
         int end = sizeBytes;
         BatchHeaderScanner scanner = BatchHeaderScanner.forThisThread().begin(channel, end);
-        RecordBatch header = scanner.seek(offsetIndex.floorPosition(startOffset), startOffset);
+        RecordBatch header = scanner.seek(floorPosition(startOffset), startOffset);
         if (header == null) {
             return null;
         }
@@ -375,8 +384,14 @@ public final class LogSegment implements Closeable {
      */
     public long findOffsetByTimestamp(long timestampMs, long startingOffset) throws IOException {
         int end = sizeBytes;
-        long indexed = Math.max(timeIndex.lookup(timestampMs), startingOffset);
-        long position = offsetIndex.floorPosition(indexed);
+        long indexed;
+        long position;
+        try {
+            indexed = Math.max(timeIndex.lookup(timestampMs), startingOffset);
+            position = offsetIndex.floorPosition(indexed);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // the lazy mapping failed
+        }
         BatchHeaderScanner scanner = BatchHeaderScanner.forThisThread().begin(channel, end);
         RecordBatch header;
         while ((header = scanner.headerAt(position)) != null) {
@@ -403,6 +418,15 @@ public final class LogSegment implements Closeable {
             }
         }
         return -1;
+    }
+
+    /** The offset index's floor position; a failure of its lazy mapping surfaces as an IOException. */
+    private int floorPosition(long offset) throws IOException {
+        try {
+            return offsetIndex.floorPosition(offset);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** Receives batch headers from {@link #forEachBatchHeader}. */
