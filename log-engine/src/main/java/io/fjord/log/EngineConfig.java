@@ -61,6 +61,11 @@ public final class EngineConfig {
      * limit of 20,000.
      */
     public static final int DEFAULT_MAX_OPEN_FILES = defaultMaxOpenFiles();
+    /**
+     * Default of {@link #maxMappedSegments()}: 20,000 segments, i.e. 40,000 index mappings, under
+     * Linux's default {@code vm.max_map_count} of 65,530 with room for the JVM's own mappings.
+     */
+    public static final int DEFAULT_MAX_MAPPED_SEGMENTS = 20_000;
 
     private final Path dataDir;
     private final int writerThreads;
@@ -77,6 +82,7 @@ public final class EngineConfig {
     private final long cleanerIoMaxBytesPerSecond;
     private final int maxDecompressedBatchBytes;
     private final int maxOpenFiles;
+    private final int maxMappedSegments;
     private final TopicConfig topicDefaults;
     private final FileIo fileIo;
     private final MillisClock clock;
@@ -98,6 +104,7 @@ public final class EngineConfig {
         this.cleanerIoMaxBytesPerSecond = builder.cleanerIoMaxBytesPerSecond;
         this.maxDecompressedBatchBytes = builder.maxDecompressedBatchBytes;
         this.maxOpenFiles = builder.maxOpenFiles;
+        this.maxMappedSegments = builder.maxMappedSegments;
         this.topicDefaults = builder.topicDefaults;
         this.fileIo = builder.fileIo;
         this.clock = builder.clock;
@@ -177,6 +184,16 @@ public final class EngineConfig {
         return maxOpenFiles;
     }
 
+    /**
+     * Bound on the segments whose two indexes are memory-mapped at once (broker key
+     * {@code fjord.max.mapped.segments}): beyond it the least recently used idle segment's indexes
+     * are unmapped and mapped again on their next use, so the partition count is not bounded by
+     * {@code vm.max_map_count} either. Default {@link #DEFAULT_MAX_MAPPED_SEGMENTS}.
+     */
+    public int maxMappedSegments() {
+        return maxMappedSegments;
+    }
+
     private static int defaultMaxOpenFiles() {
         long limit = io.fjord.log.io.ProcessDescriptors.limit();
         if (limit <= 0) {
@@ -219,6 +236,7 @@ public final class EngineConfig {
         private long cleanerIoMaxBytesPerSecond = DEFAULT_CLEANER_IO_MAX_BYTES_PER_SECOND;
         private int maxDecompressedBatchBytes = DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES;
         private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+        private int maxMappedSegments = DEFAULT_MAX_MAPPED_SEGMENTS;
         private TopicConfig topicDefaults = TopicConfig.defaults();
         private FileIo fileIo = FileIo.DEFAULT;
         private MillisClock clock = MillisClock.SYSTEM;
@@ -302,6 +320,12 @@ public final class EngineConfig {
         /** See {@link EngineConfig#maxOpenFiles()}; at least 1. */
         public Builder maxOpenFiles(int value) {
             this.maxOpenFiles = positive("maxOpenFiles", value);
+            return this;
+        }
+
+        /** See {@link EngineConfig#maxMappedSegments()}; at least 1. */
+        public Builder maxMappedSegments(int value) {
+            this.maxMappedSegments = positive("maxMappedSegments", value);
             return this;
         }
 

@@ -74,6 +74,8 @@ public final class LogEngine implements AutoCloseable {
     private final EngineMetrics metrics = new EngineMetrics();
     /** Log-segment descriptors, bounded by {@link EngineConfig#maxOpenFiles()}. */
     private final ResourceCache logFiles;
+    /** Segments' index mappings, bounded by {@link EngineConfig#maxMappedSegments()}. */
+    private final ResourceCache indexMappings;
     /** How segments open their log files: through {@link #logFiles}. */
     private final FileIo segmentIo;
     private GroupCoordinator groupCoordinator;
@@ -107,8 +109,11 @@ public final class LogEngine implements AutoCloseable {
         this.recoveryPoints = new OffsetCheckpointFile(dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
         this.logStarts = new OffsetCheckpointFile(dataDir.resolve(LOG_START_CHECKPOINT));
         this.logFiles = new ResourceCache(config.maxOpenFiles());
-        this.segmentIo = config.maxOpenFiles() == ResourceCache.UNBOUNDED ? config.fileIo()
-                : new CachingFileIo(logFiles, config.fileIo());
+        this.indexMappings = new ResourceCache(config.maxMappedSegments());
+        this.segmentIo = config.maxOpenFiles() == ResourceCache.UNBOUNDED
+                && config.maxMappedSegments() == ResourceCache.UNBOUNDED ? config.fileIo()
+                : new CachingFileIo(logFiles, config.fileIo(),
+                        config.maxMappedSegments() == ResourceCache.UNBOUNDED ? null : indexMappings);
         this.writers = new WriterPool(config.writerThreads(), config.writerQueueCapacity(), config.appendTimeoutMs());
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "fjord-scheduler");
@@ -322,6 +327,11 @@ public final class LogEngine implements AutoCloseable {
     /** The bounded set of open log-segment descriptors ({@link EngineConfig#maxOpenFiles()}). */
     public ResourceCache logFileCache() {
         return logFiles;
+    }
+
+    /** The bounded set of segments with mapped indexes ({@link EngineConfig#maxMappedSegments()}). */
+    public ResourceCache indexMappingCache() {
+        return indexMappings;
     }
 
     /** The engine's health counters: faults an operator must know about. */

@@ -69,6 +69,49 @@ class LazyIndexTest {
         }
     }
 
+    /**
+     * Index mappings are bounded too ({@code fjord.max.mapped.segments}): Linux caps a process's
+     * mappings, so idle segments' indexes are unmapped beyond the bound and mapped again on use,
+     * with every lookup answered as before.
+     */
+    @Test
+    void mappedIndexesStayWithinTheirBoundAcrossManyPartitions() throws IOException {
+        assumeTrue(Files.isReadable(MAPS), "needs /proc/self/maps (Linux)");
+        int maxMappedSegments = 8;
+        int partitions = 60;
+        EngineConfig config = EngineConfig.builder(dir).maxMappedSegments(maxMappedSegments).maxOpenFiles(16).build();
+        try (LogEngine engine = LogEngine.open(config)) {
+            engine.createTopic("t", partitions, SMALL_SEGMENTS);
+            for (int round = 0; round < 10; round++) {
+                for (int p = 0; p < partitions; p++) {
+                    engine.partition("t", p).appendBatch(TestRecords.batch(round * 3, 3, 1_000 + round));
+                }
+                assertTrue(mappedIndexFiles() <= 2 * maxMappedSegments, "round " + round + ": " + mappedIndexFiles());
+            }
+            for (int pass = 0; pass < 2; pass++) {
+                for (int p = 0; p < partitions; p++) {
+                    Partition partition = engine.partition("t", p);
+                    List<TestRecords.Read> all = TestRecords.readAll(partition, 0);
+                    assertEquals(30, all.size());
+                    for (int i = 0; i < all.size(); i++) {
+                        assertEquals("v" + i, all.get(i).value());
+                    }
+                    for (int round = 0; round < 10; round++) {
+                        assertEquals(3L * round, partition.offsetForTimestamp(1_000 + round));
+                    }
+                }
+                assertTrue(mappedIndexFiles() <= 2 * maxMappedSegments, "pass " + pass + ": " + mappedIndexFiles());
+            }
+            assertTrue(engine.indexMappingCache().evictions() > 0);
+        }
+        try (LogEngine engine = LogEngine.open(config)) {
+            assertEquals(0, engine.metrics().indexesRebuilt(), "unmapping left every index whole");
+            for (int p = 0; p < partitions; p++) {
+                assertEquals(30, TestRecords.readAll(engine.partition("t", p), 0).size());
+            }
+        }
+    }
+
     private List<Path> segmentLogs() throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve("t-0"))) {
             return files.filter(f -> f.toString().endsWith(".log")).sorted().toList();

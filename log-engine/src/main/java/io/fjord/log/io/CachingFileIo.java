@@ -13,10 +13,25 @@ import java.nio.file.Path;
 public final class CachingFileIo implements FileIo {
     private final ResourceCache cache;
     private final FileIo delegate;
+    private final ResourceCache indexMappings;
 
     public CachingFileIo(ResourceCache cache, FileIo delegate) {
+        this(cache, delegate, null);
+    }
+
+    /**
+     * @param indexMappings the bounded cache of segments' index mappings the segments opened
+     *                      through this join, or null for no bound
+     */
+    public CachingFileIo(ResourceCache cache, FileIo delegate, ResourceCache indexMappings) {
         this.cache = cache;
         this.delegate = delegate;
+        this.indexMappings = indexMappings;
+    }
+
+    /** The cache of index mappings segments opened through this join, or null. */
+    public ResourceCache indexMappings() {
+        return indexMappings;
     }
 
     public ResourceCache cache() {

@@ -5,6 +5,7 @@ import io.fjord.index.OffsetIndex;
 import io.fjord.index.TimeIndex;
 import io.fjord.log.FileRegion;
 import io.fjord.log.io.CachedFileChannel;
+import io.fjord.log.io.CachingFileIo;
 import io.fjord.log.io.FileIo;
 import io.fjord.log.record.BatchValidation;
 import io.fjord.log.record.RecordBatch;
@@ -42,6 +43,8 @@ public final class LogSegment implements Closeable {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    /** The claim on index mappings in the engine's bounded cache; null when mappings are unbounded. */
+    private final IndexMappings mappings;
     private final RecordBatch batch = new RecordBatch();
     private Path logFile;
 
@@ -109,6 +112,8 @@ public final class LogSegment implements Closeable {
         }
         this.channel = opened;
         this.offsetIndex = offsets;
+        this.mappings = io instanceof CachingFileIo caching && caching.indexMappings() != null
+                ? new IndexMappings(caching.indexMappings(), offsets, timeIndex) : null;
         this.indexFilesExisted = existed && discardedIndexReason == null;
         this.sizeBytes = (int) Math.min(Integer.MAX_VALUE, opened.size());
     }
@@ -282,6 +287,15 @@ public final class LogSegment implements Closeable {
      * reset) even when the writer is descheduled between the two stores.
      */
     public void write(ByteBuffer records) throws IOException {
+        pinIndexes();
+        try {
+            writePinned(records);
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private void writePinned(ByteBuffer records) throws IOException {
         int startPosition = writeEnd();
         int start = records.position();
         int length = records.remaining();
@@ -366,6 +380,15 @@ public final class LogSegment implements Closeable {
      * always holding that whole first batch (KIP-74); null when no published batch holds it.
      */
     public FileRegion read(long startOffset, int maxBytes) throws IOException {
+        pinIndexes();
+        try {
+            return readPinned(startOffset, maxBytes);
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private FileRegion readPinned(long startOffset, int maxBytes) throws IOException {
         int end = sizeBytes;
         BatchHeaderScanner scanner = BatchHeaderScanner.forThisThread().begin(channel, end);
         RecordBatch header = scanner.seek(floorPosition(startOffset), startOffset);
@@ -383,6 +406,15 @@ public final class LogSegment implements Closeable {
      * algorithm); inside a compressed batch, answers the batch's first offset.
      */
     public long findOffsetByTimestamp(long timestampMs, long startingOffset) throws IOException {
+        pinIndexes();
+        try {
+            return findOffsetByTimestampPinned(timestampMs, startingOffset);
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private long findOffsetByTimestampPinned(long timestampMs, long startingOffset) throws IOException {
         int end = sizeBytes;
         long indexed;
         long position;
@@ -429,6 +461,19 @@ public final class LogSegment implements Closeable {
         }
     }
 
+    /** Pins the index mappings for one use (see {@link IndexMappings}); always paired with {@link #unpinIndexes}. */
+    private void pinIndexes() throws IOException {
+        if (mappings != null) {
+            mappings.pin();
+        }
+    }
+
+    private void unpinIndexes() {
+        if (mappings != null) {
+            mappings.unpin();
+        }
+    }
+
     /** Receives batch headers from {@link #forEachBatchHeader}. */
     @FunctionalInterface
     public interface BatchHeaderVisitor {
@@ -456,6 +501,15 @@ public final class LogSegment implements Closeable {
      *                               the caller then {@link #recover rebuilds}
      */
     public void loadClean() throws IOException {
+        pinIndexes();
+        try {
+            loadCleanPinned();
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private void loadCleanPinned() throws IOException {
         int end = sizeBytes;
         if (discardedIndexReason != null) {
             throw new CorruptIndexException(discardedIndexReason);
@@ -513,6 +567,15 @@ public final class LogSegment implements Closeable {
      * invalid byte. Returns the number of bytes cut off.
      */
     public long recover(int maxBatchBytes) throws IOException {
+        pinIndexes();
+        try {
+            return recoverPinned(maxBatchBytes);
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private long recoverPinned(int maxBatchBytes) throws IOException {
         offsetIndex.reset();
         timeIndex.reset();
         maxTimestampSoFar = RecordBatchDescriptor.NO_TIMESTAMP;
@@ -592,6 +655,15 @@ public final class LogSegment implements Closeable {
      * writes them out.
      */
     public void onBecomeInactive() throws IOException {
+        pinIndexes();
+        try {
+            onBecomeInactivePinned();
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private void onBecomeInactivePinned() throws IOException {
         if (maxTimestampSoFar != RecordBatchDescriptor.NO_TIMESTAMP && timeIndex.entries() < timeIndex.maxEntries()) {
             timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
         }
@@ -608,6 +680,15 @@ public final class LogSegment implements Closeable {
 
     /** fsync of the log data and the indexes, for a segment about to be trusted after restart. */
     public void flushAll() throws IOException {
+        pinIndexes();
+        try {
+            flushAllPinned();
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private void flushAllPinned() throws IOException {
         channel.force(false);
         offsetIndex.flush();
         timeIndex.flush();
@@ -626,6 +707,9 @@ public final class LogSegment implements Closeable {
 
     /** Closes and removes the files. No reader may use the segment any more. */
     public void closeAndDelete() throws IOException {
+        if (mappings != null) {
+            mappings.retireNow();
+        }
         try {
             offsetIndex.closeAndDelete();
             timeIndex.closeAndDelete();
@@ -637,6 +721,9 @@ public final class LogSegment implements Closeable {
 
     @Override
     public void close() throws IOException {
+        if (mappings != null) {
+            mappings.retireNow();
+        }
         try {
             offsetIndex.close();
             timeIndex.close();
