@@ -66,6 +66,8 @@ public final class EngineConfig {
      * Linux's default {@code vm.max_map_count} of 65,530 with room for the JVM's own mappings.
      */
     public static final int DEFAULT_MAX_MAPPED_SEGMENTS = 20_000;
+    /** Default of {@link #recoveryThreads()}: Kafka's default of {@code num.recovery.threads.per.data.dir}. */
+    public static final int DEFAULT_RECOVERY_THREADS = 2;
 
     private final Path dataDir;
     private final int writerThreads;
@@ -83,6 +85,7 @@ public final class EngineConfig {
     private final int maxDecompressedBatchBytes;
     private final int maxOpenFiles;
     private final int maxMappedSegments;
+    private final int recoveryThreads;
     private final TopicConfig topicDefaults;
     private final FileIo fileIo;
     private final MillisClock clock;
@@ -105,6 +108,7 @@ public final class EngineConfig {
         this.maxDecompressedBatchBytes = builder.maxDecompressedBatchBytes;
         this.maxOpenFiles = builder.maxOpenFiles;
         this.maxMappedSegments = builder.maxMappedSegments;
+        this.recoveryThreads = builder.recoveryThreads;
         this.topicDefaults = builder.topicDefaults;
         this.fileIo = builder.fileIo;
         this.clock = builder.clock;
@@ -194,6 +198,14 @@ public final class EngineConfig {
         return maxMappedSegments;
     }
 
+    /**
+     * Threads that load (and after a crash recover) the partitions when the engine opens; Kafka's
+     * {@code num.recovery.threads.per.data.dir}. Default {@link #DEFAULT_RECOVERY_THREADS}.
+     */
+    public int recoveryThreads() {
+        return recoveryThreads;
+    }
+
     private static int defaultMaxOpenFiles() {
         long limit = io.fjord.log.io.ProcessDescriptors.limit();
         if (limit <= 0) {
@@ -237,6 +249,7 @@ public final class EngineConfig {
         private int maxDecompressedBatchBytes = DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES;
         private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
         private int maxMappedSegments = DEFAULT_MAX_MAPPED_SEGMENTS;
+        private int recoveryThreads = DEFAULT_RECOVERY_THREADS;
         private TopicConfig topicDefaults = TopicConfig.defaults();
         private FileIo fileIo = FileIo.DEFAULT;
         private MillisClock clock = MillisClock.SYSTEM;
@@ -326,6 +339,12 @@ public final class EngineConfig {
         /** See {@link EngineConfig#maxMappedSegments()}; at least 1. */
         public Builder maxMappedSegments(int value) {
             this.maxMappedSegments = positive("maxMappedSegments", value);
+            return this;
+        }
+
+        /** See {@link EngineConfig#recoveryThreads()}; at least 1. */
+        public Builder recoveryThreads(int value) {
+            this.recoveryThreads = positive("recoveryThreads", value);
             return this;
         }
 

@@ -25,12 +25,17 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -187,22 +192,43 @@ public final class LogEngine implements AutoCloseable {
             metadataFiles.write(new TopicMetadataFiles.Stored(entry.getKey(), entry.getValue(), TopicConfig.defaults(),
                     false));
         }
-        for (TopicMetadataFiles.Stored stored : metadataFiles.readAll()) {
-            if (stored.deleting()) {
-                finishDeletion(stored.name(), stored.partitions());
-                continue;
+        // Partitions load on num.recovery.threads.per.data.dir threads (Kafka's setting): loading is
+        // mostly small system calls per partition, and 10,000 of them one after another were most
+        // of a restart.
+        ExecutorService loaders = Executors.newFixedThreadPool(config.recoveryThreads(), runnable -> {
+            Thread thread = new Thread(runnable, "fjord-log-loader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Map<TopicMetadataFiles.Stored, List<Future<PartitionLog>>> loading = new LinkedHashMap<>();
+        try {
+            for (TopicMetadataFiles.Stored stored : metadataFiles.readAll()) {
+                if (stored.deleting()) {
+                    finishDeletion(stored.name(), stored.partitions());
+                    continue;
+                }
+                TopicConfig effective = config.topicDefaults().overriddenBy(stored.config());
+                List<Future<PartitionLog>> logs = new ArrayList<>(stored.partitions());
+                for (int p = 0; p < stored.partitions(); p++) {
+                    TopicPartition tp = new TopicPartition(stored.name(), p);
+                    logs.add(loaders.submit(() -> PartitionLog.open(dataDir.resolve(tp.directoryName()), tp,
+                            effective, recovery.getOrDefault(tp, 0L), starts.getOrDefault(tp, 0L), cleanShutdown,
+                            segmentIo, config.clock(), this::retire, config.maxDecompressedBatchBytes(), metrics)));
+                }
+                loading.put(stored, logs);
             }
-            TopicConfig effective = config.topicDefaults().overriddenBy(stored.config());
-            Partition[] partitions = new Partition[stored.partitions()];
-            for (int p = 0; p < partitions.length; p++) {
-                TopicPartition tp = new TopicPartition(stored.name(), p);
-                PartitionLog log = PartitionLog.open(dataDir.resolve(tp.directoryName()), tp, effective,
-                        recovery.getOrDefault(tp, 0L), starts.getOrDefault(tp, 0L), cleanShutdown,
-                        segmentIo, config.clock(), this::retire, config.maxDecompressedBatchBytes(), metrics);
-                log.appendListener(appendDispatcher);
-                partitions[p] = new Partition(this, log, writers);
+            for (Map.Entry<TopicMetadataFiles.Stored, List<Future<PartitionLog>>> entry : loading.entrySet()) {
+                Partition[] partitions = new Partition[entry.getValue().size()];
+                for (int p = 0; p < partitions.length; p++) {
+                    PartitionLog log = loaded(entry.getValue().get(p));
+                    log.appendListener(appendDispatcher);
+                    partitions[p] = new Partition(this, log, writers);
+                }
+                TopicMetadataFiles.Stored stored = entry.getKey();
+                topics.put(stored.name(), new Topic(stored.name(), stored.config(), partitions));
             }
-            topics.put(stored.name(), new Topic(stored.name(), stored.config(), partitions));
+        } finally {
+            loaders.shutdownNow();
         }
         writeCheckpoints();
         schedule(this::enforceRetention, config.retentionCheckIntervalMs());
@@ -210,6 +236,28 @@ public final class LogEngine implements AutoCloseable {
         schedule(this::checkpoint, config.checkpointIntervalMs());
         schedule(this::expireProducers, PRODUCER_EXPIRATION_CHECK_INTERVAL_MS);
         cleaner.start();
+    }
+
+    /** The loaded log, or the loader's failure as it was thrown. */
+    private static PartitionLog loaded(Future<PartitionLog> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LogStorageException("Interrupted while loading partitions", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new LogStorageException("Loading a partition failed: " + cause, cause);
+        }
     }
 
     /** Kafka's {@code producer.id.expiration.check.interval.ms}. */
