@@ -23,8 +23,13 @@ final class DescriptorHeadroom {
     private DescriptorHeadroom() {
     }
 
-    /** @throws DescriptorHeadroomException if {@code newPartitions} would not fit */
-    static void check(String topic, int newPartitions, ResourceCache logFiles) {
+    private static final System.Logger LOG = System.getLogger(DescriptorHeadroom.class.getName());
+
+    /**
+     * @throws DescriptorHeadroomException if {@code newPartitions} would not fit; the first refusal
+     *                                     is logged, every one counted in {@code metrics}
+     */
+    static void check(String topic, int newPartitions, ResourceCache logFiles, EngineMetrics metrics) {
         long limit = ProcessDescriptors.limit();
         long open = ProcessDescriptors.open();
         if (limit <= 0 || open < 0) {
@@ -35,12 +40,17 @@ final class DescriptorHeadroom {
         long reserve = Math.max(MIN_RESERVE_DESCRIPTORS, limit / 20);
         long projected = open + kept + CREATION_TRANSIENT_DESCRIPTORS;
         if (projected > limit - reserve) {
-            throw new DescriptorHeadroomException("Cannot create " + newPartitions + " partitions of topic '" + topic
+            DescriptorHeadroomException refusal = new DescriptorHeadroomException("Cannot create " + newPartitions + " partitions of topic '" + topic
                     + "': they would keep " + kept + " more files open, and with the " + open
                     + " open now that leaves fewer than the " + reserve + " descriptors the broker keeps in reserve"
                     + " under its limit of " + limit + " (ulimit -n). Raise the limit, lower fjord.max.open.files"
                     + " (now " + (logFiles.maxOpen() == ResourceCache.UNBOUNDED ? "unbounded" : logFiles.maxOpen())
                     + "), or create fewer partitions.");
+            if (metrics.onCreationRefusedForDescriptors()) {
+                LOG.log(System.Logger.Level.WARNING, refusal.getMessage()
+                        + " (logged once; EngineMetrics.creationsRefusedForDescriptors counts every refusal)");
+            }
+            throw refusal;
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class EngineMetrics {
     private final LongAdder indexesRebuilt = new LongAdder();
+    private final LongAdder creationsRefusedForDescriptors = new LongAdder();
 
     /**
      * Segments whose offset and time indexes were rebuilt from the log because an index file was
@@ -25,5 +26,19 @@ public final class EngineMetrics {
     /** Counts one segment whose indexes are rebuilt; see {@link #indexesRebuilt()}. */
     public void onIndexesRebuilt() {
         indexesRebuilt.increment();
+    }
+
+    /**
+     * Topic or partition creations refused because they would have left the process too few file
+     * descriptors ({@link DescriptorHeadroomException}).
+     */
+    public long creationsRefusedForDescriptors() {
+        return creationsRefusedForDescriptors.sum();
+    }
+
+    /** Counts one refusal; true for the first, which the caller logs (later ones are only counted). */
+    boolean onCreationRefusedForDescriptors() {
+        creationsRefusedForDescriptors.increment();
+        return creationsRefusedForDescriptors.sum() == 1;
     }
 }

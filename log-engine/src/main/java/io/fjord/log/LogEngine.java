@@ -401,7 +401,7 @@ public final class LogEngine implements AutoCloseable {
             if (topics.containsKey(name)) {
                 throw new TopicExistsException("Topic '" + name + "' already exists");
             }
-            DescriptorHeadroom.check(name, partitions, logFiles);
+            DescriptorHeadroom.check(name, partitions, logFiles, metrics);
             TopicConfig effective = config.topicDefaults().overriddenBy(topicConfig);
             try {
                 metadataFiles.write(new TopicMetadataFiles.Stored(name, partitions, topicConfig, false));
@@ -455,7 +455,7 @@ public final class LogEngine implements AutoCloseable {
                         + " partitions; the new count must be larger, got " + newTotal);
             }
             checkPartitionCount(name, newTotal);
-            DescriptorHeadroom.check(name, newTotal - current, logFiles);
+            DescriptorHeadroom.check(name, newTotal - current, logFiles, metrics);
             try {
                 metadataFiles.write(new TopicMetadataFiles.Stored(name, newTotal, topic.ownConfig, false));
                 topic.partitions = openPartitions(name, current, newTotal,

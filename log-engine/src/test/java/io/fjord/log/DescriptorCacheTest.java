@@ -196,6 +196,7 @@ class DescriptorCacheTest {
                     () -> engine.createPartitions("small", tooMany));
             assertTrue(grown.getMessage().contains("fjord.max.open.files"), grown.getMessage());
             assertEquals(2, engine.partitionCount("small"));
+            assertEquals(2, engine.metrics().creationsRefusedForDescriptors());
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "huge*")) {
             assertFalse(entries.iterator().hasNext(), "nothing of the refused topic is on disk");
