@@ -14,8 +14,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The file under an index: opened (or created), preallocated, mapped once, and later trimmed,
- * re-extended, renamed, unmapped. Knows nothing about entries beyond their size.
+ * The file under an index: opened (or created) without mapping; on first use preallocated and
+ * mapped (or, for a sealed index that takes no more entries, mapped at its exact length); later
+ * trimmed, re-extended, renamed, unmapped, and possibly mapped again. While mapped, the mapping is
+ * replaced only by a re-extension of a sealed index, which the caller fences readers off for.
+ * Knows nothing about entries beyond their size.
  *
  * <pre>
  *  byte 0                    fileBytes             mappedBytes
