@@ -74,8 +74,15 @@ abstract class AbstractIndex implements Closeable
     private final int entrySizeBytes;
     private final int warmEntries;
     private final MappedIndexFile indexFile;
-    /** Null once closed, so a use after close fails with an exception instead of a crash. */
-    private MappedByteBuffer buffer;
+    /**
+     * The mapping, made on first use (Kafka's LazyIndex): an index that is opened but never read,
+     * such as an older segment's after a clean restart, costs no mapping and no preallocation.
+     * Null until then, after {@link #unmap()}, and once closed.
+     */
+    private volatile MappedByteBuffer buffer;
+    private volatile boolean closed;
+    /** Trimmed to its entries and taking no more: mapped at its exact length, not preallocated. */
+    private volatile boolean sealed;
     /** Written only by the writer, with {@link VarHandle#setRelease}; readers use getAcquire. */
     @SuppressWarnings("unused")
     private int entries;
@@ -93,8 +100,7 @@ abstract class AbstractIndex implements Closeable
         this.entrySizeBytes = entrySizeBytes;
         this.warmEntries = WARM_SECTION_BYTES / entrySizeBytes;
         this.indexFile = MappedIndexFile.open(file, entrySizeBytes, maxIndexBytes);
-        this.buffer = indexFile.buffer();
-        this.maxEntries = indexFile.mappedBytes() / entrySizeBytes;
+        this.maxEntries = indexFile.fullBytes() / entrySizeBytes;
         ENTRIES.setRelease(this, indexFile.initialValidBytes() / entrySizeBytes);
     }
 
@@ -163,10 +169,41 @@ abstract class AbstractIndex implements Closeable
      */
     public final void trimToValidSize() throws IOException
     {
-        buffer();
+        ensureOpen();
         final int count = writerEntries();
         maxEntries = count;
-        indexFile.truncateFileTo(count * entrySizeBytes);
+        sealed = true;
+        indexFile.truncateFileTo(count * entrySizeBytes); // no mapping needed, and none made
+    }
+
+    /** Whether the file is mapped now (see {@link #buffer}). */
+    public final boolean isMapped()
+    {
+        return buffer != null;
+    }
+
+    /**
+     * Releases the mapping; the next lookup or append maps the file again. The file is first cut
+     * to the valid entries, so it never holds a preallocated tail while unmapped. The caller
+     * guarantees that no lookup or append runs concurrently (the log does this while loading,
+     * before anyone reads). Idempotent.
+     */
+    public final synchronized void unmap() throws IOException
+    {
+        if (closed || buffer == null)
+        {
+            return;
+        }
+        final boolean wasSealed = sealed;
+        trimToValidSize();
+        if (!wasSealed)
+        {
+            // Still taking entries: the next mapping preallocates again.
+            sealed = false;
+            maxEntries = indexFile.fullBytes() / entrySizeBytes;
+        }
+        buffer = null;
+        indexFile.unmap();
     }
 
     /**
@@ -191,8 +228,8 @@ abstract class AbstractIndex implements Closeable
     /** Forces the mapped entries to the storage device ({@code MappedByteBuffer.force()}). */
     public final void flush() throws IOException
     {
-        buffer();
-        indexFile.force();
+        ensureOpen();
+        indexFile.force(); // unmapped: nothing was written through a mapping
     }
 
     /** Moves the file. The mapping and descriptor stay valid; allowed after close too. */
@@ -206,9 +243,9 @@ abstract class AbstractIndex implements Closeable
      * caller guarantees that no lookup runs concurrently or afterwards.
      */
     @Override
-    public final void close() throws IOException
+    public final synchronized void close() throws IOException
     {
-        if (buffer == null)
+        if (closed)
         {
             return;
         }
@@ -218,28 +255,60 @@ abstract class AbstractIndex implements Closeable
         }
         finally
         {
+            closed = true;
             buffer = null;
             indexFile.close();
         }
     }
 
     /** Unmaps, closes and deletes the file, without trimming first. Idempotent. */
-    public final void closeAndDelete() throws IOException
+    public final synchronized void closeAndDelete() throws IOException
     {
+        closed = true;
         buffer = null;
         indexFile.close();
         Files.deleteIfExists(indexFile.path());
     }
 
-    /** The mapped buffer, or {@link IllegalStateException} once the index is closed. */
+    /**
+     * The mapped buffer, mapping the file on first use; {@link IllegalStateException} once the
+     * index is closed, {@link UncheckedIOException} if the mapping fails.
+     */
     final ByteBuffer buffer()
     {
         final ByteBuffer buffer = this.buffer;
-        if (buffer == null)
+        return buffer != null ? buffer : mapLazily();
+    }
+
+    private synchronized ByteBuffer mapLazily()
+    {
+        ensureOpen();
+        MappedByteBuffer mapped = buffer;
+        if (mapped == null)
+        {
+            try
+            {
+                mapped = indexFile.map(!sealed);
+            }
+            catch (final IOException e)
+            {
+                throw new UncheckedIOException("Cannot map index " + file() + ": " + e.getMessage(), e);
+            }
+            if (!sealed)
+            {
+                maxEntries = indexFile.mappedBytes() / entrySizeBytes;
+            }
+            buffer = mapped;
+        }
+        return mapped;
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
         {
             throw new IllegalStateException("Index " + file() + " is closed");
         }
-        return buffer;
     }
 
     /** The entry count as the writer sees it; only the writer thread may call this. */
@@ -336,7 +405,12 @@ abstract class AbstractIndex implements Closeable
         catch (final IOException e)
         {
             throw new UncheckedIOException("Cannot re-extend index " + file() + " to " +
-                indexFile.mappedBytes() + " bytes", e);
+                indexFile.fullBytes() + " bytes", e);
+        }
+        sealed = false;
+        if (buffer != null)
+        {
+            buffer = indexFile.currentBuffer(); // a sealed index's exact-length mapping was replaced
         }
         maxEntries = indexFile.mappedBytes() / entrySizeBytes;
     }

@@ -6,18 +6,24 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
- * The file under an index: opened (or created), preallocated, mapped once, and later trimmed,
- * re-extended, renamed, unmapped. Knows nothing about entries beyond their size.
+ * The file under an index: opened (or created) without mapping; on first use preallocated and
+ * mapped (or, for a sealed index that takes no more entries, mapped at its exact length); later
+ * trimmed, re-extended, renamed, unmapped, and possibly mapped again. While mapped, the mapping is
+ * replaced only by a re-extension of a sealed index, which the caller fences readers off for.
+ * Knows nothing about entries beyond their size.
  *
  * <pre>
  *  byte 0                    fileBytes             mappedBytes
  *  |<--- entries (valid) --->|<--- preallocated --->|
- *  |<---------------- one mapping, never remapped ---------------->|
+ *  |<---------------- one mapping, made on first use ---------------->|
  * </pre>
  *
  * <p>After a trim {@code fileBytes} is smaller than {@code mappedBytes}: the tail of the mapping
@@ -32,6 +38,11 @@ import java.nio.file.StandardCopyOption;
  * at a time, so its stores find them resident. A full disk then also surfaces here, as an
  * {@link IOException} before anything is appended, instead of as a SIGBUS on a store.
  *
+ * <p>No descriptor is held: a mapping outlives the channel it was made through, so the file is
+ * closed right after mapping (as Kafka's indexes do) and opened again only for the moment a
+ * write-through, trim or re-extension needs it. An open segment therefore costs one descriptor
+ * (its log file), not three, and the broker's partition count is not bounded by the index files.
+ *
  * <p>Thread safety: every method except {@link #buffer()} and {@link #path()} belongs to the
  * index's single writer thread.
  */
@@ -42,42 +53,44 @@ final class MappedIndexFile
      * of log at the default {@code index.interval.bytes}, so one small write per that much log.
      */
     static final int WRITE_THROUGH_CHUNK_BYTES = 64 * 1024;
+    /**
+     * The first write-through of an index covers one page; each later one about as much as has
+     * been written through so far, up to {@link #WRITE_THROUGH_CHUNK_BYTES}. At 10,000 partitions
+     * a fixed 64 KiB per index was 1.3 GB of zeros written (and later freed by the trim) for
+     * partitions holding a few records each.
+     */
+    static final int MIN_WRITE_THROUGH_BYTES = 4096;
     /** Read-only source of zeros for {@link #writeThrough}; each call uses its own duplicate. */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(WRITE_THROUGH_CHUNK_BYTES).asReadOnlyBuffer();
 
     private volatile Path path;
-    private final RandomAccessFile file;
-    private final FileChannel channel;
-    private final MappedRegion region;
-    private final int mappedBytes;
+    /** Size of a full mapping: the preallocated size, or the file's length at open if longer. */
+    private final int fullBytes;
     private final int initialValidBytes;
+    /** The current mapping, or null before the first use and after {@link #unmap()}. */
+    private MappedRegion region;
+    /** Size of the current (or last) mapping. */
+    private int mappedBytes;
     private long fileBytes;
     /** File bytes below which no hole remains, as far as the writer knows: written, or holding entries. */
     private int writtenThroughBytes;
     private boolean closed;
 
-    private MappedIndexFile(
-        final Path path,
-        final RandomAccessFile file,
-        final MappedRegion region,
-        final int mappedBytes,
-        final int initialValidBytes)
+    private MappedIndexFile(final Path path, final int fullBytes, final int initialValidBytes)
     {
         this.path = path;
-        this.file = file;
-        this.channel = file.getChannel();
-        this.region = region;
-        this.mappedBytes = mappedBytes;
+        this.fullBytes = fullBytes;
+        this.mappedBytes = fullBytes;
         this.initialValidBytes = initialValidBytes;
-        this.fileBytes = mappedBytes;
+        this.fileBytes = initialValidBytes;
         this.writtenThroughBytes = initialValidBytes;
     }
 
     /**
-     * Opens or creates the file. Its current length is taken as valid entries (a cleanly closed
-     * index is trimmed to exactly its entries). The file is then preallocated to
-     * {@code maxIndexBytes} rounded down to whole entries, unless it is already longer, in which
-     * case it keeps its length so no entry is lost.
+     * Opens or creates the file, without mapping it yet ({@link #map}). Its current length is
+     * taken as valid entries (a cleanly closed index is trimmed to exactly its entries). A full
+     * mapping preallocates the file to {@code maxIndexBytes} rounded down to whole entries, unless
+     * it is already longer, in which case it keeps its length so no entry is lost.
      */
     static MappedIndexFile open(final Path path, final int entrySizeBytes, final int maxIndexBytes) throws IOException
     {
@@ -85,41 +98,87 @@ final class MappedIndexFile
         {
             throw new IllegalArgumentException("maxIndexBytes must be >= 0: " + maxIndexBytes + " for " + path);
         }
-        final RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+        long existingBytes;
         try
         {
-            final long existingBytes = file.length();
-            if (existingBytes % entrySizeBytes != 0)
-            {
-                throw new CorruptIndexException("Index file " + path + " has length " + existingBytes +
-                    " bytes, which is not a multiple of the entry size " + entrySizeBytes);
-            }
-            if (existingBytes > Integer.MAX_VALUE)
-            {
-                throw new CorruptIndexException("Index file " + path + " has length " + existingBytes +
-                    " bytes, more than a single mapping can hold (" + Integer.MAX_VALUE + ")");
-            }
-            final int preallocatedBytes = maxIndexBytes - maxIndexBytes % entrySizeBytes;
-            final int mappedBytes = (int)Math.max(existingBytes, preallocatedBytes);
-            if (mappedBytes > existingBytes)
-            {
-                // Sparse on Linux (ftruncate): no disk blocks until entries are written.
-                file.setLength(mappedBytes);
-            }
-            final MappedRegion region = MappedRegion.mapReadWrite(file.getChannel(), mappedBytes);
-            return new MappedIndexFile(path, file, region, mappedBytes, (int)existingBytes);
+            existingBytes = Files.size(path); // a stat: no descriptor, no mapping
         }
-        catch (final IOException | RuntimeException | Error e)
+        catch (final NoSuchFileException e)
         {
             try
             {
-                file.close();
+                Files.createFile(path);
             }
-            catch (final IOException closeFailure)
+            catch (final FileAlreadyExistsException raced)
             {
-                e.addSuppressed(closeFailure);
+                // created meanwhile: as good
             }
-            throw e;
+            existingBytes = Files.size(path);
+        }
+        if (existingBytes % entrySizeBytes != 0)
+        {
+            throw new CorruptIndexException("Index file " + path + " has length " + existingBytes +
+                " bytes, which is not a multiple of the entry size " + entrySizeBytes);
+        }
+        if (existingBytes > Integer.MAX_VALUE)
+        {
+            throw new CorruptIndexException("Index file " + path + " has length " + existingBytes +
+                " bytes, more than a single mapping can hold (" + Integer.MAX_VALUE + ")");
+        }
+        final int preallocatedBytes = maxIndexBytes - maxIndexBytes % entrySizeBytes;
+        return new MappedIndexFile(path, (int)Math.max(existingBytes, preallocatedBytes), (int)existingBytes);
+    }
+
+    /**
+     * Maps the file if it is not mapped: fully ({@code preallocate}, extending the file to the
+     * full size first; sparse on Linux, no disk blocks until entries are written) or just its
+     * current length (a sealed index that takes no more entries). The descriptor is closed again
+     * at once: the mapping outlives it.
+     */
+    MappedByteBuffer map(final boolean preallocate) throws IOException
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("Index file " + path + " is closed");
+        }
+        if (region != null)
+        {
+            return region.buffer();
+        }
+        final int target = preallocate ? (int)Math.max(fullBytes, fileBytes) : (int)fileBytes;
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
+        {
+            if (target > fileBytes)
+            {
+                file.setLength(target);
+                fileBytes = target;
+            }
+            region = MappedRegion.mapReadWrite(file.getChannel(), target);
+            mappedBytes = target;
+        }
+        return region.buffer();
+    }
+
+    /** The current mapping's buffer, or null while unmapped. */
+    MappedByteBuffer currentBuffer()
+    {
+        final MappedRegion mapped = region;
+        return mapped == null ? null : mapped.buffer();
+    }
+
+    boolean isMapped()
+    {
+        return region != null;
+    }
+
+    /** Releases the mapping; the file stays as it is. The caller guarantees no access races. */
+    void unmap()
+    {
+        final MappedRegion mapped = region;
+        region = null;
+        if (mapped != null)
+        {
+            mapped.unmap();
         }
     }
 
@@ -128,14 +187,15 @@ final class MappedIndexFile
         return path;
     }
 
-    MappedByteBuffer buffer()
-    {
-        return region.buffer();
-    }
-
+    /** Size of the current mapping; of a full mapping while unmapped. */
     int mappedBytes()
     {
-        return mappedBytes;
+        return region == null ? fullBytes : mappedBytes;
+    }
+
+    int fullBytes()
+    {
+        return fullBytes;
     }
 
     int initialValidBytes()
@@ -150,7 +210,8 @@ final class MappedIndexFile
 
     /**
      * Writes zeros through the file from what is already written up to at least {@code endBytes}
-     * (rounded up to {@link #WRITE_THROUGH_CHUNK_BYTES}, capped at the file's end), so that stores
+     * (rounded up to a chunk of {@link #MIN_WRITE_THROUGH_BYTES} to {@link #WRITE_THROUGH_CHUNK_BYTES},
+     * capped at the file's end), so that stores
      * below {@code endBytes} through the mapping find their pages resident instead of faulting in a
      * hole. Never touches bytes below the point already written through, so valid entries are safe
      * and readers, who only read published entries, never see the zeros arrive.
@@ -161,17 +222,24 @@ final class MappedIndexFile
         {
             return;
         }
-        final long alignedEnd = ((long)endBytes + WRITE_THROUGH_CHUNK_BYTES - 1) / WRITE_THROUGH_CHUNK_BYTES *
-            WRITE_THROUGH_CHUNK_BYTES;
+        // The chunk grows with the index, from one page to WRITE_THROUGH_CHUNK_BYTES: an index that
+        // takes few entries (an idle partition's, among thousands) costs a page of zeros, not 64 KiB.
+        final int chunk = Math.min(WRITE_THROUGH_CHUNK_BYTES,
+            Math.max(MIN_WRITE_THROUGH_BYTES, Integer.highestOneBit(Math.max(1, writtenThroughBytes))));
+        final long alignedEnd = ((long)endBytes + chunk - 1) / chunk * chunk;
         final int end = (int)Math.min(alignedEnd, fileBytes);
         final ByteBuffer zeros = ZEROS.duplicate();
         int position = writtenThroughBytes;
-        while (position < end)
+        // Briefly opened: once per chunk, i.e. per 8,192 offset-index entries at most.
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
         {
-            zeros.clear().limit(Math.min(zeros.capacity(), end - position));
-            while (zeros.hasRemaining())
+            while (position < end)
             {
-                position += channel.write(zeros, position);
+                zeros.clear().limit(Math.min(zeros.capacity(), end - position));
+                while (zeros.hasRemaining())
+                {
+                    position += channel.write(zeros, position);
+                }
             }
         }
         writtenThroughBytes = Math.max(writtenThroughBytes, end);
@@ -185,28 +253,53 @@ final class MappedIndexFile
      */
     void truncateFileTo(final int newFileBytes) throws IOException
     {
-        channel.truncate(newFileBytes);
+        if (newFileBytes == fileBytes)
+        {
+            return; // nothing to cut: no need to open the file
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
+        {
+            channel.truncate(newFileBytes);
+        }
         fileBytes = newFileBytes;
         // Pages beyond the new end are dropped: a later re-extension brings holes back.
         writtenThroughBytes = Math.min(writtenThroughBytes, newFileBytes);
     }
 
-    /** Re-extends a trimmed file to the full mapping so the tail of the mapping is backed again. */
+    /**
+     * Re-extends a trimmed file to the full mapping so the tail of the mapping is backed again;
+     * a mapping of a sealed index's exact length is replaced by a full one (the caller fences
+     * readers off, as for every truncation).
+     */
     void restorePreallocation() throws IOException
     {
-        if (fileBytes < mappedBytes)
+        if (region != null && mappedBytes < fullBytes)
         {
-            file.setLength(mappedBytes);
+            unmap();
+            map(true);
+            return;
+        }
+        if (region != null && fileBytes < mappedBytes)
+        {
+            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
+            {
+                file.setLength(mappedBytes);
+            }
             fileBytes = mappedBytes;
         }
     }
 
+    /** Writes the mapped pages out; nothing to do while unmapped (nothing is dirty through it). */
     void force()
     {
-        region.buffer().force();
+        final MappedRegion mapped = region;
+        if (mapped != null)
+        {
+            mapped.buffer().force();
+        }
     }
 
-    /** Moves the file; the open descriptor and the mapping follow the inode, so both stay valid. */
+    /** Moves the file; the mapping follows the inode and later brief opens use the new name. */
     void renameTo(final Path newPath) throws IOException
     {
         try
@@ -225,21 +318,14 @@ final class MappedIndexFile
         return closed;
     }
 
-    /** Unmaps and closes the descriptor. Idempotent. */
-    void close() throws IOException
+    /** Unmaps (there is no descriptor to close). Idempotent. */
+    void close()
     {
         if (closed)
         {
             return;
         }
         closed = true;
-        try
-        {
-            region.unmap();
-        }
-        finally
-        {
-            file.close();
-        }
+        unmap();
     }
 }

@@ -60,6 +60,8 @@ class OffsetIndexTest
         try (OffsetIndex index = new OffsetIndex(indexFile(), BASE_OFFSET, 8 * 10 + 7))
         {
             assertEquals(10, index.maxEntries());
+            assertEquals(0, Files.size(indexFile()), "mapped (and preallocated) on first use, not on open");
+            index.lookup(BASE_OFFSET);
             assertEquals(80, Files.size(indexFile()));
         }
     }
@@ -248,8 +250,8 @@ class OffsetIndexTest
         {
             assertEquals(2000, reopened.entries());
             assertEquals(MAX_INDEX_BYTES / 8, reopened.maxEntries());
-            assertEquals(MAX_INDEX_BYTES, Files.size(indexFile()), "preallocated again");
             assertEquals(BASE_OFFSET + 3L * 1999, reopened.lastOffset());
+            assertEquals(MAX_INDEX_BYTES, Files.size(indexFile()), "preallocated again on first use");
             assertEquals(packed(3 * 1000, 100 * 1000), reopened.lookup(BASE_OFFSET + 3000 + 2));
             reopened.sanityCheck(100L * 2000);
             reopened.append(BASE_OFFSET + 3L * 2000, 100 * 2000);

@@ -54,6 +54,21 @@ public final class EngineConfig {
      */
     public static final int DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES = 64 * 1024 * 1024;
 
+    /**
+     * Default of {@link #maxOpenFiles()}: half of this process's descriptor limit ({@code ulimit -n}),
+     * leaving the other half to client connections, index files opened for a moment, checkpoints
+     * and the JVM; 4,096 where the limit is unknown. 10,000 under this project's test machine's
+     * limit of 20,000.
+     */
+    public static final int DEFAULT_MAX_OPEN_FILES = defaultMaxOpenFiles();
+    /**
+     * Default of {@link #maxMappedSegments()}: 20,000 segments, i.e. 40,000 index mappings, under
+     * Linux's default {@code vm.max_map_count} of 65,530 with room for the JVM's own mappings.
+     */
+    public static final int DEFAULT_MAX_MAPPED_SEGMENTS = 20_000;
+    /** Default of {@link #recoveryThreads()}: Kafka's default of {@code num.recovery.threads.per.data.dir}. */
+    public static final int DEFAULT_RECOVERY_THREADS = 2;
+
     private final Path dataDir;
     private final int writerThreads;
     private final int writerQueueCapacity;
@@ -68,6 +83,9 @@ public final class EngineConfig {
     private final long cleanerCheckIntervalMs;
     private final long cleanerIoMaxBytesPerSecond;
     private final int maxDecompressedBatchBytes;
+    private final int maxOpenFiles;
+    private final int maxMappedSegments;
+    private final int recoveryThreads;
     private final TopicConfig topicDefaults;
     private final FileIo fileIo;
     private final MillisClock clock;
@@ -88,6 +106,9 @@ public final class EngineConfig {
         this.cleanerCheckIntervalMs = builder.cleanerCheckIntervalMs;
         this.cleanerIoMaxBytesPerSecond = builder.cleanerIoMaxBytesPerSecond;
         this.maxDecompressedBatchBytes = builder.maxDecompressedBatchBytes;
+        this.maxOpenFiles = builder.maxOpenFiles;
+        this.maxMappedSegments = builder.maxMappedSegments;
+        this.recoveryThreads = builder.recoveryThreads;
         this.topicDefaults = builder.topicDefaults;
         this.fileIo = builder.fileIo;
         this.clock = builder.clock;
@@ -156,6 +177,43 @@ public final class EngineConfig {
         return maxDecompressedBatchBytes;
     }
 
+    /**
+     * Bound on the log-segment file descriptors open at once (broker key {@code fjord.max.open.files}):
+     * beyond it the least recently used idle segment's descriptor is closed and reopened when
+     * next needed, so the partition count is bounded by disk, not by {@code ulimit -n}. Index
+     * files hold no descriptor. {@link io.fjord.log.io.ResourceCache#UNBOUNDED} keeps every
+     * segment open. Default {@link #DEFAULT_MAX_OPEN_FILES}.
+     */
+    public int maxOpenFiles() {
+        return maxOpenFiles;
+    }
+
+    /**
+     * Bound on the segments whose two indexes are memory-mapped at once (broker key
+     * {@code fjord.max.mapped.segments}): beyond it the least recently used idle segment's indexes
+     * are unmapped and mapped again on their next use, so the partition count is not bounded by
+     * {@code vm.max_map_count} either. Default {@link #DEFAULT_MAX_MAPPED_SEGMENTS}.
+     */
+    public int maxMappedSegments() {
+        return maxMappedSegments;
+    }
+
+    /**
+     * Threads that load (and after a crash recover) the partitions when the engine opens; Kafka's
+     * {@code num.recovery.threads.per.data.dir}. Default {@link #DEFAULT_RECOVERY_THREADS}.
+     */
+    public int recoveryThreads() {
+        return recoveryThreads;
+    }
+
+    private static int defaultMaxOpenFiles() {
+        long limit = io.fjord.log.io.ProcessDescriptors.limit();
+        if (limit <= 0) {
+            return 4_096;
+        }
+        return (int) Math.max(64, Math.min(Integer.MAX_VALUE - 1, limit / 2));
+    }
+
     /** Topic configs used where a topic does not set its own (the broker's {@code log.*} settings). */
     public TopicConfig topicDefaults() {
         return topicDefaults;
@@ -189,6 +247,9 @@ public final class EngineConfig {
         private long cleanerCheckIntervalMs = DEFAULT_CLEANER_CHECK_INTERVAL_MS;
         private long cleanerIoMaxBytesPerSecond = DEFAULT_CLEANER_IO_MAX_BYTES_PER_SECOND;
         private int maxDecompressedBatchBytes = DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES;
+        private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+        private int maxMappedSegments = DEFAULT_MAX_MAPPED_SEGMENTS;
+        private int recoveryThreads = DEFAULT_RECOVERY_THREADS;
         private TopicConfig topicDefaults = TopicConfig.defaults();
         private FileIo fileIo = FileIo.DEFAULT;
         private MillisClock clock = MillisClock.SYSTEM;
@@ -266,6 +327,24 @@ public final class EngineConfig {
 
         public Builder topicDefaults(TopicConfig value) {
             this.topicDefaults = Objects.requireNonNull(value, "topicDefaults");
+            return this;
+        }
+
+        /** See {@link EngineConfig#maxOpenFiles()}; at least 1. */
+        public Builder maxOpenFiles(int value) {
+            this.maxOpenFiles = positive("maxOpenFiles", value);
+            return this;
+        }
+
+        /** See {@link EngineConfig#maxMappedSegments()}; at least 1. */
+        public Builder maxMappedSegments(int value) {
+            this.maxMappedSegments = positive("maxMappedSegments", value);
+            return this;
+        }
+
+        /** See {@link EngineConfig#recoveryThreads()}; at least 1. */
+        public Builder recoveryThreads(int value) {
+            this.recoveryThreads = positive("recoveryThreads", value);
             return this;
         }
 

@@ -93,4 +93,35 @@ public final class EngineMetrics {
             return true;
         }
     }
+
+    private final LongAdder indexesRebuilt = new LongAdder();
+    private final LongAdder creationsRefusedForDescriptors = new LongAdder();
+
+    /**
+     * Segments whose offset and time indexes were rebuilt from the log because an index file was
+     * missing, unreadable (e.g. a length that is not a whole number of entries) or failed its
+     * sanity check. The routine rescan of the unflushed tail after a crash is not counted.
+     */
+    public long indexesRebuilt() {
+        return indexesRebuilt.sum();
+    }
+
+    /** Counts one segment whose indexes are rebuilt; see {@link #indexesRebuilt()}. */
+    public void onIndexesRebuilt() {
+        indexesRebuilt.increment();
+    }
+
+    /**
+     * Topic or partition creations refused because they would have left the process too few file
+     * descriptors ({@link DescriptorHeadroomException}).
+     */
+    public long creationsRefusedForDescriptors() {
+        return creationsRefusedForDescriptors.sum();
+    }
+
+    /** Counts one refusal; true for the first, which the caller logs (later ones are only counted). */
+    boolean onCreationRefusedForDescriptors() {
+        creationsRefusedForDescriptors.increment();
+        return creationsRefusedForDescriptors.sum() == 1;
+    }
 }

@@ -4,6 +4,9 @@ import io.fjord.log.cleaner.LogCleaner;
 import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.io.AtomicFiles;
 import io.fjord.log.io.IoFailures;
+import io.fjord.log.io.CachingFileIo;
+import io.fjord.log.io.FileIo;
+import io.fjord.log.io.ResourceCache;
 import io.fjord.log.io.OffsetCheckpointFile;
 import io.fjord.log.partition.PartitionLog;
 import io.fjord.log.producer.ProducerIdAllocator;
@@ -23,12 +26,17 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +79,12 @@ public final class LogEngine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final LogCleaner cleaner;
     private final EngineMetrics metrics = new EngineMetrics();
+    /** Log-segment descriptors, bounded by {@link EngineConfig#maxOpenFiles()}. */
+    private final ResourceCache logFiles;
+    /** Segments' index mappings, bounded by {@link EngineConfig#maxMappedSegments()}. */
+    private final ResourceCache indexMappings;
+    /** How segments open their log files: through {@link #logFiles}. */
+    private final FileIo segmentIo;
     private GroupCoordinator groupCoordinator;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<LogSegment> retiring = ConcurrentHashMap.newKeySet();
@@ -102,6 +116,12 @@ public final class LogEngine implements AutoCloseable {
         this.leftovers = new TopicLeftovers(dataDir, metadataFiles, metrics);
         this.recoveryPoints = new OffsetCheckpointFile(dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
         this.logStarts = new OffsetCheckpointFile(dataDir.resolve(LOG_START_CHECKPOINT));
+        this.logFiles = new ResourceCache(config.maxOpenFiles());
+        this.indexMappings = new ResourceCache(config.maxMappedSegments());
+        this.segmentIo = config.maxOpenFiles() == ResourceCache.UNBOUNDED
+                && config.maxMappedSegments() == ResourceCache.UNBOUNDED ? config.fileIo()
+                : new CachingFileIo(logFiles, config.fileIo(),
+                        config.maxMappedSegments() == ResourceCache.UNBOUNDED ? null : indexMappings);
         this.writers = new WriterPool(config.writerThreads(), config.writerQueueCapacity(), config.appendTimeoutMs(),
                 new StorageHealth(dataDir, metrics));
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -187,25 +207,46 @@ public final class LogEngine implements AutoCloseable {
             }
         }
         leftovers.removeStrayPartitions(committedCounts);
-        for (TopicMetadataFiles.Stored stored : storedTopics) {
-            if (stored.deleting()) {
-                continue;
+        // Partitions load on num.recovery.threads.per.data.dir threads (Kafka's setting): loading is
+        // mostly small system calls per partition, and 10,000 of them one after another were most
+        // of a restart.
+        ExecutorService loaders = Executors.newFixedThreadPool(config.recoveryThreads(), runnable -> {
+            Thread thread = new Thread(runnable, "fjord-log-loader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Map<TopicMetadataFiles.Stored, List<Future<PartitionLog>>> loading = new LinkedHashMap<>();
+        try {
+            for (TopicMetadataFiles.Stored stored : storedTopics) {
+                if (stored.deleting()) {
+                    continue;
+                }
+                TopicConfig effective = config.topicDefaults().overriddenBy(stored.config());
+                List<Future<PartitionLog>> logs = new ArrayList<>(stored.partitions());
+                for (int p = 0; p < stored.partitions(); p++) {
+                    TopicPartition tp = new TopicPartition(stored.name(), p);
+                    // May have been compacted by a version that kept no cleaned-offset bound: Kafka's
+                    // directories, and partitions with a cleaner checkpoint (see PartitionLog.open).
+                    boolean mayHaveBeenCleaned = adopted.containsKey(stored.name()) || cleaner.firstDirtyOffset(tp) > 0;
+                    logs.add(loaders.submit(() -> PartitionLog.open(dataDir.resolve(tp.directoryName()), tp,
+                            effective, recovery.getOrDefault(tp, 0L), starts.getOrDefault(tp, 0L), cleanShutdown,
+                            segmentIo, config.clock(), this::retire, config.maxDecompressedBatchBytes(),
+                            mayHaveBeenCleaned, metrics)));
+                }
+                loading.put(stored, logs);
             }
-            TopicConfig effective = config.topicDefaults().overriddenBy(stored.config());
-            Partition[] partitions = new Partition[stored.partitions()];
-            for (int p = 0; p < partitions.length; p++) {
-                TopicPartition tp = new TopicPartition(stored.name(), p);
-                // May have been compacted by a version that kept no cleaned-offset bound: Kafka's
-                // directories, and partitions with a cleaner checkpoint (see PartitionLog.open).
-                boolean mayHaveBeenCleaned = adopted.containsKey(stored.name()) || cleaner.firstDirtyOffset(tp) > 0;
-                PartitionLog log = PartitionLog.open(dataDir.resolve(tp.directoryName()), tp, effective,
-                        recovery.getOrDefault(tp, 0L), starts.getOrDefault(tp, 0L), cleanShutdown,
-                        config.fileIo(), config.clock(), this::retire, config.maxDecompressedBatchBytes(),
-                        mayHaveBeenCleaned);
-                log.appendListener(appendDispatcher);
-                partitions[p] = new Partition(this, log, writers);
+            for (Map.Entry<TopicMetadataFiles.Stored, List<Future<PartitionLog>>> entry : loading.entrySet()) {
+                Partition[] partitions = new Partition[entry.getValue().size()];
+                for (int p = 0; p < partitions.length; p++) {
+                    PartitionLog log = loaded(entry.getValue().get(p));
+                    log.appendListener(appendDispatcher);
+                    partitions[p] = new Partition(this, log, writers);
+                }
+                TopicMetadataFiles.Stored stored = entry.getKey();
+                topics.put(stored.name(), new Topic(stored.name(), stored.config(), partitions));
             }
-            topics.put(stored.name(), new Topic(stored.name(), stored.config(), partitions));
+        } finally {
+            loaders.shutdownNow();
         }
         writeCheckpoints();
         schedule(this::enforceRetention, config.retentionCheckIntervalMs());
@@ -213,6 +254,28 @@ public final class LogEngine implements AutoCloseable {
         schedule(this::checkpoint, config.checkpointIntervalMs());
         schedule(this::expireProducers, PRODUCER_EXPIRATION_CHECK_INTERVAL_MS);
         cleaner.start();
+    }
+
+    /** The loaded log, or the loader's failure as it was thrown. */
+    private static PartitionLog loaded(Future<PartitionLog> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LogStorageException("Interrupted while loading partitions", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new LogStorageException("Loading a partition failed: " + cause, cause);
+        }
     }
 
     /** Kafka's {@code producer.id.expiration.check.interval.ms}. */
@@ -327,6 +390,16 @@ public final class LogEngine implements AutoCloseable {
         return config;
     }
 
+    /** The bounded set of open log-segment descriptors ({@link EngineConfig#maxOpenFiles()}). */
+    public ResourceCache logFileCache() {
+        return logFiles;
+    }
+
+    /** The bounded set of segments with mapped indexes ({@link EngineConfig#maxMappedSegments()}). */
+    public ResourceCache indexMappingCache() {
+        return indexMappings;
+    }
+
     /** The engine's health counters: faults an operator must know about. */
     public EngineMetrics metrics() {
         return metrics;
@@ -354,6 +427,7 @@ public final class LogEngine implements AutoCloseable {
             if (topics.containsKey(name)) {
                 throw new TopicExistsException("Topic '" + name + "' already exists");
             }
+            DescriptorHeadroom.check(name, partitions, logFiles, metrics);
             TopicConfig effective = config.topicDefaults().overriddenBy(topicConfig);
             Partition[] created = null;
             try {
@@ -444,8 +518,8 @@ public final class LogEngine implements AutoCloseable {
                 if (Files.exists(dir)) {
                     deleteRecursively(dir); // a leftover of a crashed deletion of a same-named topic
                 }
-                PartitionLog log = PartitionLog.open(dir, tp, effective, 0, 0, true, config.fileIo(), config.clock(),
-                        this::retire, config.maxDecompressedBatchBytes(), false);
+                PartitionLog log = PartitionLog.open(dir, tp, effective, 0, 0, true, segmentIo, config.clock(),
+                        this::retire, config.maxDecompressedBatchBytes(), false, metrics);
                 log.appendListener(appendDispatcher);
                 result[p] = new Partition(this, log, writers);
             }
@@ -479,6 +553,7 @@ public final class LogEngine implements AutoCloseable {
             }
             checkPartitionCount(name, newTotal);
             Partition[] grown = null;
+            DescriptorHeadroom.check(name, newTotal - current, logFiles, metrics);
             try {
                 // The new count is the commit marker: written after the directories, which a start
                 // finds stray (and deletes) while the count does not cover them.

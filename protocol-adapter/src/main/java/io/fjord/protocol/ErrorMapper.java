@@ -1,6 +1,7 @@
 package io.fjord.protocol;
 
 import io.fjord.log.AppendTimeoutException;
+import io.fjord.log.DescriptorHeadroomException;
 import io.fjord.log.EngineClosedException;
 import io.fjord.log.InvalidConfigException;
 import io.fjord.log.InvalidProducerEpochException;
@@ -30,7 +31,13 @@ public final class ErrorMapper {
     }
 
     public static Errors toError(Throwable error) {
-        if (error instanceof UnknownTopicOrPartitionException) {
+        if (error instanceof DescriptorHeadroomException) {
+            // Not KAFKA_STORAGE_ERROR: that one is retriable, so an AdminClient would retry until its
+            // timeout and show a timeout instead of the reason; retrying cannot help here. Kafka's
+            // answer when a broker-side policy refuses a creation is POLICY_VIOLATION, non-retriable,
+            // whose message the client shows as is (PolicyViolationException).
+            return Errors.POLICY_VIOLATION;
+        } else if (error instanceof UnknownTopicOrPartitionException) {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;
         } else if (error instanceof OffsetOutOfRangeException) {
             return Errors.OFFSET_OUT_OF_RANGE;

@@ -4,6 +4,8 @@ import io.fjord.index.CorruptIndexException;
 import io.fjord.index.OffsetIndex;
 import io.fjord.index.TimeIndex;
 import io.fjord.log.FileRegion;
+import io.fjord.log.io.CachedFileChannel;
+import io.fjord.log.io.CachingFileIo;
 import io.fjord.log.io.FileIo;
 import io.fjord.log.record.BatchValidation;
 import io.fjord.log.record.RecordBatch;
@@ -41,6 +43,8 @@ public final class LogSegment implements Closeable {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    /** The claim on index mappings in the engine's bounded cache; null when mappings are unbounded. */
+    private final IndexMappings mappings;
     private final RecordBatch batch = new RecordBatch();
     private Path logFile;
 
@@ -60,6 +64,12 @@ public final class LogSegment implements Closeable {
     private final long createdMs;
     /** False when an index file had to be created for an existing log: it must be rebuilt. */
     private final boolean indexFilesExisted;
+    /**
+     * Why an existing index file could not even be opened (e.g. a length that is not a multiple of
+     * the entry size), or null. Such a file was discarded and created empty; indexes are derived
+     * data, so the segment's indexes are then rebuilt from the log instead of refusing to start.
+     */
+    private String discardedIndexReason;
 
     private LogSegment(Path dir, long baseOffset, int indexIntervalBytes, int maxIndexBytes, FileIo io,
                        long createdMs) throws IOException {
@@ -76,13 +86,23 @@ public final class LogSegment implements Closeable {
         this.offsetOfMaxTimestampSoFar = baseOffset;
         Path indexPath = SegmentFiles.withSuffix(SegmentFiles.indexFile(dir, baseOffset), suffix);
         Path timeIndexPath = SegmentFiles.withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), suffix);
-        this.indexFilesExisted = Files.exists(indexPath) && Files.exists(timeIndexPath);
+        boolean existed = Files.exists(indexPath) && Files.exists(timeIndexPath);
         FileChannel opened = io.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         OffsetIndex offsets = null;
         try {
-            offsets = new OffsetIndex(indexPath, baseOffset, maxIndexBytes);
-            this.timeIndex = new TimeIndex(timeIndexPath, baseOffset, maxIndexBytes);
+            try {
+                offsets = new OffsetIndex(indexPath, baseOffset, maxIndexBytes);
+            } catch (CorruptIndexException e) {
+                offsets = new OffsetIndex(discardIndexFile(indexPath, e), baseOffset, maxIndexBytes);
+            }
+            TimeIndex times;
+            try {
+                times = new TimeIndex(timeIndexPath, baseOffset, maxIndexBytes);
+            } catch (CorruptIndexException e) {
+                times = new TimeIndex(discardIndexFile(timeIndexPath, e), baseOffset, maxIndexBytes);
+            }
+            this.timeIndex = times;
         } catch (IOException | RuntimeException e) {
             if (offsets != null) {
                 offsets.close();
@@ -92,7 +112,27 @@ public final class LogSegment implements Closeable {
         }
         this.channel = opened;
         this.offsetIndex = offsets;
+        this.mappings = io instanceof CachingFileIo caching && caching.indexMappings() != null
+                ? new IndexMappings(caching.indexMappings(), offsets, timeIndex) : null;
+        this.indexFilesExisted = existed && discardedIndexReason == null;
         this.sizeBytes = (int) Math.min(Integer.MAX_VALUE, opened.size());
+    }
+
+    /** Deletes an index file that cannot be opened, remembering why; returns its path for a fresh one. */
+    private Path discardIndexFile(Path file, CorruptIndexException cause) throws IOException {
+        Files.deleteIfExists(file);
+        discardedIndexReason = discardedIndexReason == null ? cause.getMessage()
+                : discardedIndexReason + "; " + cause.getMessage();
+        return file;
+    }
+
+    /**
+     * Why an index file of this segment was unusable and was replaced by an empty one when the
+     * segment was opened (null if none was): its indexes must be rebuilt, which {@link #loadClean}
+     * demands by throwing and {@link #recover} does anyway. The caller logs and counts it.
+     */
+    public String discardedIndexReason() {
+        return discardedIndexReason;
     }
 
     /** Creates a new, empty segment (files are created; an existing stale file is truncated). */
@@ -140,7 +180,7 @@ public final class LogSegment implements Closeable {
 
     private void renameLogFile(String from, String to) throws IOException {
         Path target = renamed(logFile, from, to);
-        Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
+        CachedFileChannel.move(channel, logFile, target);
         logFile = target;
     }
 
@@ -187,6 +227,15 @@ public final class LogSegment implements Closeable {
 
     public TimeIndex timeIndex() {
         return timeIndex;
+    }
+
+    /**
+     * Unmaps both indexes; the next lookup maps them again (lazily, at their exact length when
+     * sealed). Only while no reader or writer uses the segment, e.g. while the log loads.
+     */
+    public void releaseIndexMappings() throws IOException {
+        offsetIndex.unmap();
+        timeIndex.unmap();
     }
 
     /** Whether the indexes have room for another entry (Kafka rolls when either is full). */
@@ -238,6 +287,15 @@ public final class LogSegment implements Closeable {
      * reset) even when the writer is descheduled between the two stores.
      */
     public void write(ByteBuffer records) throws IOException {
+        pinIndexes();
+        try {
+            writePinned(records);
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private void writePinned(ByteBuffer records) throws IOException {
         int startPosition = writeEnd();
         int start = records.position();
         int length = records.remaining();
@@ -322,9 +380,18 @@ public final class LogSegment implements Closeable {
      * always holding that whole first batch (KIP-74); null when no published batch holds it.
      */
     public FileRegion read(long startOffset, int maxBytes) throws IOException {
+        pinIndexes();
+        try {
+            return readPinned(startOffset, maxBytes);
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private FileRegion readPinned(long startOffset, int maxBytes) throws IOException {
         int end = sizeBytes;
         BatchHeaderScanner scanner = BatchHeaderScanner.forThisThread().begin(channel, end);
-        RecordBatch header = scanner.seek(offsetIndex.floorPosition(startOffset), startOffset);
+        RecordBatch header = scanner.seek(floorPosition(startOffset), startOffset);
         if (header == null) {
             return null;
         }
@@ -339,9 +406,24 @@ public final class LogSegment implements Closeable {
      * algorithm); inside a compressed batch, answers the batch's first offset.
      */
     public long findOffsetByTimestamp(long timestampMs, long startingOffset) throws IOException {
+        pinIndexes();
+        try {
+            return findOffsetByTimestampPinned(timestampMs, startingOffset);
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private long findOffsetByTimestampPinned(long timestampMs, long startingOffset) throws IOException {
         int end = sizeBytes;
-        long indexed = Math.max(timeIndex.lookup(timestampMs), startingOffset);
-        long position = offsetIndex.floorPosition(indexed);
+        long indexed;
+        long position;
+        try {
+            indexed = Math.max(timeIndex.lookup(timestampMs), startingOffset);
+            position = offsetIndex.floorPosition(indexed);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // the lazy mapping failed
+        }
         BatchHeaderScanner scanner = BatchHeaderScanner.forThisThread().begin(channel, end);
         RecordBatch header;
         while ((header = scanner.headerAt(position)) != null) {
@@ -368,6 +450,28 @@ public final class LogSegment implements Closeable {
             }
         }
         return -1;
+    }
+
+    /** The offset index's floor position; a failure of its lazy mapping surfaces as an IOException. */
+    private int floorPosition(long offset) throws IOException {
+        try {
+            return offsetIndex.floorPosition(offset);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Pins the index mappings for one use (see {@link IndexMappings}); always paired with {@link #unpinIndexes}. */
+    private void pinIndexes() throws IOException {
+        if (mappings != null) {
+            mappings.pin();
+        }
+    }
+
+    private void unpinIndexes() {
+        if (mappings != null) {
+            mappings.unpin();
+        }
     }
 
     /** Receives batch headers from {@link #forEachBatchHeader}. */
@@ -397,7 +501,19 @@ public final class LogSegment implements Closeable {
      *                               the caller then {@link #recover rebuilds}
      */
     public void loadClean() throws IOException {
+        pinIndexes();
+        try {
+            loadCleanPinned();
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private void loadCleanPinned() throws IOException {
         int end = sizeBytes;
+        if (discardedIndexReason != null) {
+            throw new CorruptIndexException(discardedIndexReason);
+        }
         if (!indexFilesExisted && end > 0) {
             throw new CorruptIndexException("Index files of " + logFile + " are missing");
         }
@@ -467,6 +583,15 @@ public final class LogSegment implements Closeable {
      * batches (and with them offsets) from the middle of a segment.
      */
     public long recover(int maxBatchBytes, long nextSegmentBase, boolean contiguous) throws IOException {
+        pinIndexes();
+        try {
+            return recoverPinned(maxBatchBytes, nextSegmentBase, contiguous);
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private long recoverPinned(int maxBatchBytes, long nextSegmentBase, boolean contiguous) throws IOException {
         offsetIndex.reset();
         timeIndex.reset();
         maxTimestampSoFar = RecordBatchDescriptor.NO_TIMESTAMP;
@@ -476,7 +601,10 @@ public final class LogSegment implements Closeable {
 
         long fileSize = channel.size();
         prepareIndexesFor((int) Math.min(fileSize, Integer.MAX_VALUE));
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        // Sized to the file when smaller: recovering 10,000 small active segments must not make
+        // 10,000 buffers of 64 KiB of garbage (that grew the heap to a GB on restart).
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(RecordBatchDescriptor.LOG_OVERHEAD,
+                Math.min(64 * 1024, fileSize)));
         long position = 0;
         String stopReason = null;
         while (position < fileSize) {
@@ -553,6 +681,15 @@ public final class LogSegment implements Closeable {
      * writes them out.
      */
     public void onBecomeInactive() throws IOException {
+        pinIndexes();
+        try {
+            onBecomeInactivePinned();
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private void onBecomeInactivePinned() throws IOException {
         if (maxTimestampSoFar != RecordBatchDescriptor.NO_TIMESTAMP && timeIndex.entries() < timeIndex.maxEntries()) {
             timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
         }
@@ -569,6 +706,15 @@ public final class LogSegment implements Closeable {
 
     /** fsync of the log data and the indexes, for a segment about to be trusted after restart. */
     public void flushAll() throws IOException {
+        pinIndexes();
+        try {
+            flushAllPinned();
+        } finally {
+            unpinIndexes();
+        }
+    }
+
+    private void flushAllPinned() throws IOException {
         channel.force(false);
         offsetIndex.flush();
         timeIndex.flush();
@@ -577,7 +723,7 @@ public final class LogSegment implements Closeable {
     /** Renames the files to {@code *.deleted}; readers holding the channel keep working. */
     public void markDeleted() throws IOException {
         Path deleted = logFile.resolveSibling(logFile.getFileName() + SegmentFiles.DELETED_SUFFIX);
-        Files.move(logFile, deleted, StandardCopyOption.ATOMIC_MOVE);
+        CachedFileChannel.move(channel, logFile, deleted);
         logFile = deleted;
         offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName()
                 + SegmentFiles.DELETED_SUFFIX));
@@ -587,6 +733,9 @@ public final class LogSegment implements Closeable {
 
     /** Closes and removes the files. No reader may use the segment any more. */
     public void closeAndDelete() throws IOException {
+        if (mappings != null) {
+            mappings.retireNow();
+        }
         try {
             offsetIndex.closeAndDelete();
             timeIndex.closeAndDelete();
@@ -598,6 +747,9 @@ public final class LogSegment implements Closeable {
 
     @Override
     public void close() throws IOException {
+        if (mappings != null) {
+            mappings.retireNow();
+        }
         try {
             offsetIndex.close();
             timeIndex.close();

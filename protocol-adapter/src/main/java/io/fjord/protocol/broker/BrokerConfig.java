@@ -190,6 +190,18 @@ public final class BrokerConfig {
                     int bytes = parseInt(key, value, 1024, Integer.MAX_VALUE);
                     builder.engine(engine -> engine.maxDecompressedBatchBytes(bytes));
                 }
+                case "fjord.max.open.files" -> {
+                    int files = parseInt(key, value, 1, Integer.MAX_VALUE);
+                    builder.engine(engine -> engine.maxOpenFiles(files));
+                }
+                case "num.recovery.threads.per.data.dir" -> {
+                    int threads = parseInt(key, value, 1, 64);
+                    builder.engine(engine -> engine.recoveryThreads(threads));
+                }
+                case "fjord.max.mapped.segments" -> {
+                    int segments = parseInt(key, value, 1, Integer.MAX_VALUE);
+                    builder.engine(engine -> engine.maxMappedSegments(segments));
+                }
                 case "log.cleaner.threads" -> {
                     int threads = parseInt(key, value, 1, 64);
                     builder.engine(engine -> engine.cleanerThreads(threads));
