@@ -245,6 +245,14 @@ public final class LogEngine implements AutoCloseable {
                 TopicMetadataFiles.Stored stored = entry.getKey();
                 topics.put(stored.name(), new Topic(stored.name(), stored.config(), partitions));
             }
+        } catch (IOException | RuntimeException | Error e) {
+            // Loads never started are cancelled (their futures would never complete); the ones
+            // under way are interrupted and end either way.
+            for (Runnable neverStarted : loaders.shutdownNow()) {
+                ((Future<?>) neverStarted).cancel(false);
+            }
+            closeUnclaimed(loading);
+            throw e;
         } finally {
             loaders.shutdownNow();
         }
@@ -254,6 +262,26 @@ public final class LogEngine implements AutoCloseable {
         schedule(this::checkpoint, config.checkpointIntervalMs());
         schedule(this::expireProducers, PRODUCER_EXPIRATION_CHECK_INTERVAL_MS);
         cleaner.start();
+    }
+
+    /**
+     * After a failed load: closes the logs that loaded but belong to no registered topic (the
+     * failing topic's other partitions and every later topic's), which {@link #abandon()} cannot
+     * reach, so a refused open leaves no descriptor or mapping behind.
+     */
+    private void closeUnclaimed(Map<TopicMetadataFiles.Stored, List<Future<PartitionLog>>> loading) {
+        for (Map.Entry<TopicMetadataFiles.Stored, List<Future<PartitionLog>>> entry : loading.entrySet()) {
+            if (topics.containsKey(entry.getKey().name())) {
+                continue; // abandon() closes it
+            }
+            for (Future<PartitionLog> future : entry.getValue()) {
+                try {
+                    loaded(future).close();
+                } catch (IOException | RuntimeException e) {
+                    // Failed, cancelled before it started, or failed to close: nothing more of it to release.
+                }
+            }
+        }
     }
 
     /** The loaded log, or the loader's failure as it was thrown. */
