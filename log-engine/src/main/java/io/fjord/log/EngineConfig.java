@@ -3,6 +3,7 @@ package io.fjord.log;
 import io.fjord.log.group.GroupConfig;
 import io.fjord.log.io.FileIo;
 import io.fjord.log.io.MillisClock;
+import io.fjord.log.io.ProcessDescriptors;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -207,7 +208,7 @@ public final class EngineConfig {
     }
 
     private static int defaultMaxOpenFiles() {
-        long limit = io.fjord.log.io.ProcessDescriptors.limit();
+        long limit = ProcessDescriptors.limit();
         if (limit <= 0) {
             return 4_096;
         }

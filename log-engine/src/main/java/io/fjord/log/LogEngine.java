@@ -34,11 +34,11 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -210,11 +210,12 @@ public final class LogEngine implements AutoCloseable {
         // Partitions load on num.recovery.threads.per.data.dir threads (Kafka's setting): loading is
         // mostly small system calls per partition, and 10,000 of them one after another were most
         // of a restart.
-        ExecutorService loaders = Executors.newFixedThreadPool(config.recoveryThreads(), runnable -> {
-            Thread thread = new Thread(runnable, "fjord-log-loader");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ThreadPoolExecutor loaders = new ThreadPoolExecutor(config.recoveryThreads(), config.recoveryThreads(), 0,
+                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "fjord-log-loader");
+                    thread.setDaemon(true);
+                    return thread;
+                });
         Map<TopicMetadataFiles.Stored, List<Future<PartitionLog>>> loading = new LinkedHashMap<>();
         try {
             for (TopicMetadataFiles.Stored stored : storedTopics) {
@@ -246,11 +247,15 @@ public final class LogEngine implements AutoCloseable {
                 topics.put(stored.name(), new Topic(stored.name(), stored.config(), partitions));
             }
         } catch (IOException | RuntimeException | Error e) {
-            // Loads never started are cancelled (their futures would never complete); the ones
-            // under way are interrupted and end either way.
-            for (Runnable neverStarted : loaders.shutdownNow()) {
-                ((Future<?>) neverStarted).cancel(false);
+            // Loads not started yet are cancelled; the ones under way finish (not interrupted: an
+            // interrupt closes a channel mid-load and can leave its segment's other files open),
+            // so that closeUnclaimed can close what they opened.
+            List<Runnable> notStarted = new ArrayList<>();
+            loaders.getQueue().drainTo(notStarted);
+            for (Runnable load : notStarted) {
+                ((Future<?>) load).cancel(false);
             }
+            loaders.shutdown();
             closeUnclaimed(loading);
             throw e;
         } finally {

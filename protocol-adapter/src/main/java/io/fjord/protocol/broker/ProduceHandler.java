@@ -3,6 +3,7 @@ package io.fjord.protocol.broker;
 import io.fjord.log.FjordException;
 import io.fjord.log.Partition;
 import io.fjord.log.RecordValidationException;
+import io.fjord.log.TopicNames;
 import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordBatchDescriptor;
 import io.fjord.protocol.ErrorMapper;
@@ -89,7 +90,7 @@ final class ProduceHandler implements ApiHandler {
 
     private void append(String topic, ProduceRequest.PartitionProduceData data,
                         ProduceResponse.PartitionProduceResponse result, short version, Runnable done) {
-        if (io.fjord.log.TopicNames.isReserved(topic)) { // Kafka: clients cannot append to internal topics
+        if (TopicNames.isReserved(topic)) { // Kafka: clients cannot append to internal topics
             fail(result, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + topic, version);
             done.run();
             return;
