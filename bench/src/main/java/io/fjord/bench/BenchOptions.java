@@ -29,6 +29,7 @@ record BenchOptions(
         Path fjordJfr,
         Path fjordCdsArchive,
         boolean smoke,
+        String compression,
         List<BrokerKind> brokers,
         List<String> extraJvmOptions,
         String commandLine) {
@@ -43,6 +44,8 @@ record BenchOptions(
               --rate N                 fixed e2e latency rate, records/s (full: 5000, smoke: 500)
               --latency-seconds N      measured seconds per e2e latency run (full: 10, smoke: 2)
               --heap SIZE              -Xmx of both brokers (default 1g)
+              --compression CODEC      producer compression.type of the produce matrix, both brokers:
+                                       none|gzip|snappy|lz4|zstd (default none; e2e latency stays none)
               --kafka-version V        org.apache.kafka:kafka_2.13 version (default 4.4.0)
               --kafka-cache DIR        where Kafka's jars are cached (default ~/.cache/fjord)
               --fjord-jar FILE         the Fjord broker jar (default tools/target/fjord.jar)
@@ -70,6 +73,7 @@ record BenchOptions(
         double rate = smoke ? 500 : 5000;
         long latencySeconds = smoke ? 2 : 10;
         String heap = "1g";
+        String compression = "none";
         String kafkaVersion = "4.4.0";
         Path kafkaCache = Path.of(System.getProperty("user.home"), ".cache", "fjord");
         Path fjordJar = root.resolve("tools/target/fjord.jar");
@@ -102,6 +106,7 @@ record BenchOptions(
                 case "--rate" -> rate = positive(option, Integer.parseInt(value));
                 case "--latency-seconds" -> latencySeconds = positive(option, Integer.parseInt(value));
                 case "--heap" -> heap = value;
+                case "--compression" -> compression = codec(value);
                 case "--kafka-version" -> kafkaVersion = value;
                 case "--kafka-cache" -> kafkaCache = Path.of(value);
                 case "--fjord-jar" -> fjordJar = Path.of(value);
@@ -118,7 +123,7 @@ record BenchOptions(
         return new BenchOptions(rounds, produceMb * 1_000_000, consumePasses, Duration.ofSeconds(smoke ? 20 : 90), rate,
                 Duration.ofMillis(smoke ? 500 : 2_000), Duration.ofSeconds(latencySeconds),
                 Duration.ofMillis(smoke ? 500 : 3_000), heap, kafkaVersion, kafkaCache, fjordJar, workDir,
-                report, imageDir, jfr, cdsArchive, smoke, brokers, List.copyOf(extraJvmOptions),
+                report, imageDir, jfr, cdsArchive, smoke, compression, brokers, List.copyOf(extraJvmOptions),
                 "bin/fjord bench " + String.join(" ", shownArgs));
     }
 
@@ -131,7 +136,7 @@ record BenchOptions(
         return new BenchOptions(1, Math.min(produceBytesPerWorkload, 20_000_000L), 1, workloadTimeLimit,
                 fixedRateRecordsPerSecond, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ZERO, heap,
                 kafkaVersion, kafkaCache, fjordJar, workDir, reportFile, imageDir, null, fjordCdsArchive, smoke,
-                brokers, extraJvmOptions, commandLine);
+                compression, brokers, extraJvmOptions, commandLine);
     }
 
     /** Same JVM options for both brokers, so heap sizing is not a variable. */
@@ -160,6 +165,17 @@ record BenchOptions(
 
     static String sizeLabel(int recordBytes) {
         return recordBytes % 1024 == 0 ? recordBytes / 1024 + " KiB" : recordBytes + " B";
+    }
+
+    /** The producer's {@code compression.type} values; checked here so a typo fails before any broker starts. */
+    static final List<String> CODECS = List.of("none", "gzip", "snappy", "lz4", "zstd");
+
+    private static String codec(String value) {
+        String codec = value.toLowerCase(java.util.Locale.ROOT);
+        if (!CODECS.contains(codec)) {
+            throw new IllegalArgumentException("--compression must be one of " + String.join("|", CODECS) + ", got " + value);
+        }
+        return codec;
     }
 
     private static int positive(String option, int value) {

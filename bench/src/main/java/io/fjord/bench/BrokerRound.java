@@ -63,7 +63,8 @@ final class BrokerRound {
         for (ProduceWorkload.Spec spec : options.produceSpecs()) {
             Topics.create(bootstrap, spec.topic(), spec.partitions());
             charged(broker, spec.label(),
-                    () -> ProduceWorkload.run(bootstrap, spec, options.recordsFor(spec), options.workloadTimeLimit()));
+                    () -> ProduceWorkload.run(bootstrap, spec, options.compression(), options.recordsFor(spec),
+                            options.workloadTimeLimit()));
         }
         for (ProduceWorkload.Spec spec : options.produceSpecs()) {
             if (spec.acks().equals("1")) {

@@ -17,7 +17,13 @@ final class ClientConfigs {
     }
 
     static Properties throughputProducer(String bootstrap, String acks) {
+        return throughputProducer(bootstrap, acks, "none");
+    }
+
+    /** @param compression the producer's {@code compression.type} ({@code --compression}) */
+    static Properties throughputProducer(String bootstrap, String acks, String compression) {
         Properties props = producer(bootstrap, acks);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, THROUGHPUT_BATCH_BYTES);
         props.put(ProducerConfig.LINGER_MS_CONFIG, THROUGHPUT_LINGER_MS);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);

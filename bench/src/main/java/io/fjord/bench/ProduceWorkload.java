@@ -27,13 +27,13 @@ final class ProduceWorkload {
     private ProduceWorkload() {
     }
 
-    static Throughput run(String bootstrap, Spec spec, long records, Duration timeLimit) {
+    static Throughput run(String bootstrap, Spec spec, String compression, long records, Duration timeLimit) {
         // The producer copies the value into its batch on send(), so one array serves every record.
         byte[] value = new byte[spec.recordBytes()];
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> firstError = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(ClientConfigs.throughputProducer(bootstrap, spec.acks()))) {
+                     new KafkaProducer<>(ClientConfigs.throughputProducer(bootstrap, spec.acks(), compression))) {
             // Fetch metadata before the clock starts: both brokers pay it, but it is not throughput.
             producer.partitionsFor(spec.topic());
             long start = System.nanoTime();

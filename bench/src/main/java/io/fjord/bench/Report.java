@@ -67,7 +67,8 @@ final class Report {
         md.append("Run: ").append(started.truncatedTo(ChronoUnit.SECONDS)).append(" to ")
                 .append(finished.truncatedTo(ChronoUnit.SECONDS)).append(" (UTC), ").append(options.rounds())
                 .append(" round(s), phase 1 (start, memory, produce, consume, fixed-rate e2e) then phase 2 (e2e at 50% of the lower max rate), each broker started fresh per round and phase, the order swapped every round (Fjord first in odd rounds), after an unmeasured client warm-up session; ")
-                .append(options.produceBytesPerWorkload() / 1_000_000).append(" MB per produce workload; both brokers -Xmx")
+                .append(options.produceBytesPerWorkload() / 1_000_000).append(" MB per produce workload (producer compression.type=").append(options.compression())
+                .append("); both brokers -Xmx")
                 .append(options.heap()).append("; Kafka ").append(options.kafkaVersion()).append(" (KRaft, combined mode)")
                 .append(options.smoke() ? "; **smoke run: numbers are not meaningful**" : "").append(".\n\n");
         md.append("Machine:\n\n");
