@@ -3,9 +3,11 @@ package io.fjord.log.record;
 import java.nio.ByteBuffer;
 
 /**
- * Zigzag variable-length integers as used inside v2 records (the protobuf {@code sint32}/{@code sint64} encoding):
- * 7 payload bits per byte, least significant group first, high bit set on every byte but the last; zigzag maps
- * signed to unsigned so small negatives stay short ({@code 0 -> 0, -1 -> 1, 1 -> 2, -2 -> 3 ...}).
+ * The one implementation of Kafka's variable-length integers, for both the v2 record format (zigzag
+ * {@code varint}/{@code varlong}, the protobuf {@code sint32}/{@code sint64} encoding) and the wire protocol's
+ * flexible versions (unsigned varints for compact lengths and tagged fields; protocol-adapter's codec calls
+ * these methods). 7 payload bits per byte, least significant group first, high bit set on every byte but the
+ * last; zigzag maps signed to unsigned so small negatives stay short ({@code 0 -> 0, -1 -> 1, 1 -> 2, -2 -> 3 ...}).
  *
  * <pre>
  *   value 300, zigzag 600 = 0b100_1011000
@@ -14,14 +16,17 @@ import java.nio.ByteBuffer;
  * </pre>
  *
  * <p>All methods work on absolute indexes and never move a buffer's position or limit. Reading is split into
- * {@link #readVarint}/{@link #readVarlong} (the value) and {@link #lengthOfVarint}/{@link #lengthOfVarlong} (how many
- * bytes it occupied). Two calls instead of one because Java cannot return a pair without allocating, and deriving
- * the length from the value with {@link #sizeOfVarint} would be wrong for non-minimal encodings (e.g. {@code 0x80
- * 0x00} is a legal two-byte zero that Kafka's reader accepts). The second scan touches the same one to three
- * cached bytes, which costs far less than an allocation.
+ * the value and how many bytes it occupied: {@link #readVarintAndLength}/{@link #readUnsignedVarintAndLength}
+ * pack both into one {@code long} (the hot per-record walk), {@link #readVarlong} and {@link #lengthOfVarlong}
+ * are two calls because a 64-bit value leaves no room for the length and Java cannot return a pair without
+ * allocating. The length cannot be derived from the value with {@link #sizeOfVarint}: non-minimal encodings
+ * (e.g. {@code 0x80 0x00}, a two-byte zero) are legal and Kafka's reader accepts them.
  *
- * <p>Every reader takes an exclusive {@code limit} so a corrupt length can never read into the next batch, and
- * rejects encodings longer than 5 bytes (int) or 10 bytes (long) with {@link CorruptRecordException}.
+ * <p>Malformed input, the same rule for records and wire: every reader takes an exclusive {@code limit} so a
+ * corrupt length can never read into the next batch or frame, and an encoding longer than 5 bytes (int) or
+ * 10 bytes (long) is rejected with {@link CorruptRecordException} (the wire codec turns it into its own
+ * {@code MalformedMessageException}). In the last allowed byte the bits that do not fit are dropped, as
+ * Kafka's {@code ByteUtils} readers do, so Fjord accepts exactly the encodings Kafka accepts.
  *
  * <p>Thread safety: stateless.
  */
@@ -34,43 +39,76 @@ public final class Varints {
     private Varints() {
     }
 
+    /** Zigzag: signed to unsigned, small magnitudes to small values. */
+    public static int zigzag(int value) {
+        return (value << 1) ^ (value >> 31);
+    }
+
+    public static long zigzag(long value) {
+        return (value << 1) ^ (value >> 63);
+    }
+
+    public static int unzigzag(int raw) {
+        return (raw >>> 1) ^ -(raw & 1);
+    }
+
+    public static long unzigzag(long raw) {
+        return (raw >>> 1) ^ -(raw & 1);
+    }
+
+    /** Encoded size in bytes of {@code value}, read as unsigned 32 bits, 1..5. */
+    public static int sizeOfUnsignedVarint(int value) {
+        // Each byte carries 7 bits; 32 - leadingZeros is the number of significant bits (at least 1 byte for 0).
+        int bits = 32 - Integer.numberOfLeadingZeros(value | 1);
+        return (bits + 6) / 7;
+    }
+
     /** Encoded size in bytes of {@code value} as a zigzag varint, 1..5. */
     public static int sizeOfVarint(int value) {
-        int zigzag = (value << 1) ^ (value >> 31);
-        // Each byte carries 7 bits; 32 - leadingZeros is the number of significant bits (at least 1 byte for 0).
-        int bits = 32 - Integer.numberOfLeadingZeros(zigzag | 1);
+        return sizeOfUnsignedVarint(zigzag(value));
+    }
+
+    /** Encoded size in bytes of {@code value}, read as unsigned 64 bits, 1..10. */
+    public static int sizeOfUnsignedVarlong(long value) {
+        int bits = 64 - Long.numberOfLeadingZeros(value | 1);
         return (bits + 6) / 7;
     }
 
     /** Encoded size in bytes of {@code value} as a zigzag varlong, 1..10. */
     public static int sizeOfVarlong(long value) {
-        long zigzag = (value << 1) ^ (value >> 63);
-        int bits = 64 - Long.numberOfLeadingZeros(zigzag | 1);
-        return (bits + 6) / 7;
+        return sizeOfUnsignedVarlong(zigzag(value));
     }
 
-    /** Writes {@code value} at {@code index}; returns the number of bytes written. */
+    /** Writes {@code value} (unsigned 32 bits) at {@code index}; returns the number of bytes written. */
+    public static int writeUnsignedVarint(ByteBuffer buffer, int index, int value) {
+        int i = index;
+        while ((value & ~0x7F) != 0) {
+            buffer.put(i++, (byte) ((value & 0x7F) | 0x80));
+            value >>>= 7;
+        }
+        buffer.put(i++, (byte) value);
+        return i - index;
+    }
+
+    /** Writes {@code value} as a zigzag varint at {@code index}; returns the number of bytes written. */
     public static int writeVarint(ByteBuffer buffer, int index, int value) {
-        int zigzag = (value << 1) ^ (value >> 31);
+        return writeUnsignedVarint(buffer, index, zigzag(value));
+    }
+
+    /** Writes {@code value} (unsigned 64 bits) at {@code index}; returns the number of bytes written. */
+    public static int writeUnsignedVarlong(ByteBuffer buffer, int index, long value) {
         int i = index;
-        while ((zigzag & ~0x7F) != 0) {
-            buffer.put(i++, (byte) ((zigzag & 0x7F) | 0x80));
-            zigzag >>>= 7;
+        while ((value & ~0x7FL) != 0) {
+            buffer.put(i++, (byte) ((value & 0x7F) | 0x80));
+            value >>>= 7;
         }
-        buffer.put(i++, (byte) zigzag);
+        buffer.put(i++, (byte) value);
         return i - index;
     }
 
-    /** Writes {@code value} at {@code index}; returns the number of bytes written. */
+    /** Writes {@code value} as a zigzag varlong at {@code index}; returns the number of bytes written. */
     public static int writeVarlong(ByteBuffer buffer, int index, long value) {
-        long zigzag = (value << 1) ^ (value >> 63);
-        int i = index;
-        while ((zigzag & ~0x7FL) != 0) {
-            buffer.put(i++, (byte) ((zigzag & 0x7F) | 0x80));
-            zigzag >>>= 7;
-        }
-        buffer.put(i++, (byte) zigzag);
-        return i - index;
+        return writeUnsignedVarlong(buffer, index, zigzag(value));
     }
 
     /**
@@ -90,14 +128,24 @@ public final class Varints {
      * @throws CorruptRecordException as {@link #readVarint}
      */
     public static long readVarintAndLength(ByteBuffer buffer, int index, int limit) {
+        long packed = readUnsignedVarintAndLength(buffer, index, limit);
+        return (packed & 0xFFFF_FFFF_0000_0000L) | (unzigzag((int) packed) & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * Reads the unsigned varint starting at {@code index}, packed as {@link #readVarintAndLength}: the 32 value
+     * bits (unsigned) low, the length in bytes above them.
+     *
+     * @throws CorruptRecordException if it runs to {@code limit} or is longer than 5 bytes
+     */
+    public static long readUnsignedVarintAndLength(ByteBuffer buffer, int index, int limit) {
         int raw = 0;
         for (int i = 0; i < MAX_VARINT_BYTES; i++) {
             byte b = byteAt(buffer, index + i, index, limit);
             // In the 5th byte only the low 4 bits fit in 32; the rest are dropped, as Kafka's reader does.
             raw |= (b & 0x7F) << (7 * i);
             if (b >= 0) {
-                int value = (raw >>> 1) ^ -(raw & 1);
-                return ((long) (i + 1) << 32) | (value & 0xFFFF_FFFFL);
+                return ((long) (i + 1) << 32) | (raw & 0xFFFF_FFFFL);
             }
         }
         throw tooLong("varint", index, MAX_VARINT_BYTES);
@@ -109,12 +157,22 @@ public final class Varints {
      * @throws CorruptRecordException if it runs to {@code limit} or is longer than 10 bytes
      */
     public static long readVarlong(ByteBuffer buffer, int index, int limit) {
+        return unzigzag(readUnsignedVarlong(buffer, index, limit));
+    }
+
+    /**
+     * Reads the unsigned varlong starting at {@code index}, which must end before {@code limit}.
+     *
+     * @throws CorruptRecordException if it runs to {@code limit} or is longer than 10 bytes
+     */
+    public static long readUnsignedVarlong(ByteBuffer buffer, int index, int limit) {
         long raw = 0;
         for (int i = 0; i < MAX_VARLONG_BYTES; i++) {
             byte b = byteAt(buffer, index + i, index, limit);
+            // In the 10th byte only the low bit fits in 64; the rest are dropped, as Kafka's reader does.
             raw |= (long) (b & 0x7F) << (7 * i);
             if (b >= 0) {
-                return (raw >>> 1) ^ -(raw & 1);
+                return raw;
             }
         }
         throw tooLong("varlong", index, MAX_VARLONG_BYTES);

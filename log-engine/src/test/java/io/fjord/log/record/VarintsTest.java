@@ -80,6 +80,88 @@ class VarintsTest {
     }
 
     @Test
+    void unsignedEdgeCasesRoundTripAndMatchKafka() {
+        int[] unsigned = {0, 1, 127, 128, 16_383, 16_384, Integer.MAX_VALUE, Integer.MIN_VALUE, -1};
+        int[] sizes = {1, 1, 1, 2, 2, 3, 5, 5, 5};
+        for (int i = 0; i < unsigned.length; i++) {
+            int v = unsigned[i];
+            ByteBuffer ours = ByteBuffer.allocate(8);
+            int written = Varints.writeUnsignedVarint(ours, 2, v);
+            assertEquals(sizes[i], written, "size of unsigned " + Integer.toUnsignedString(v));
+            assertEquals(written, Varints.sizeOfUnsignedVarint(v));
+            assertEquals(ByteUtils.sizeOfUnsignedVarint(v), written);
+            ByteBuffer theirs = ByteBuffer.allocate(8).position(2);
+            ByteUtils.writeUnsignedVarint(v, theirs);
+            assertEquals(ours, theirs.position(0), "bytes of unsigned " + Integer.toUnsignedString(v));
+            long packed = Varints.readUnsignedVarintAndLength(ours, 2, 8);
+            assertEquals(v, (int) packed);
+            assertEquals(written, (int) (packed >>> 32));
+        }
+        long[] unsignedLongs = {0, 1, 127, 128, Long.MAX_VALUE, Long.MIN_VALUE, -1};
+        int[] longSizes = {1, 1, 1, 2, 9, 10, 10};
+        for (int i = 0; i < unsignedLongs.length; i++) {
+            long v = unsignedLongs[i];
+            ByteBuffer ours = ByteBuffer.allocate(12);
+            assertEquals(longSizes[i], Varints.writeUnsignedVarlong(ours, 1, v), "size of " + Long.toUnsignedString(v));
+            assertEquals(longSizes[i], Varints.sizeOfUnsignedVarlong(v));
+            assertEquals(v, Varints.readUnsignedVarlong(ours, 1, 12));
+            assertEquals(longSizes[i], Varints.lengthOfVarlong(ours, 1, 12));
+        }
+    }
+
+    @Test
+    void extremeSignedValuesHaveTheirKnownEncodings() {
+        ByteBuffer b = ByteBuffer.allocate(10);
+        // zigzag(MIN_VALUE) = 0xFFFFFFFF: four full continuation bytes and 0x0F.
+        assertEquals(5, Varints.writeVarint(b, 0, Integer.MIN_VALUE));
+        assertArrayEquals(new byte[] {-1, -1, -1, -1, 0x0F}, java.util.Arrays.copyOf(b.array(), 5));
+        // zigzag(MAX_VALUE) = 0xFFFFFFFE.
+        assertEquals(5, Varints.writeVarint(b, 0, Integer.MAX_VALUE));
+        assertArrayEquals(new byte[] {(byte) 0xFE, -1, -1, -1, 0x0F}, java.util.Arrays.copyOf(b.array(), 5));
+        // zigzag(Long.MIN_VALUE) = all ones: nine full bytes and 0x01.
+        assertEquals(10, Varints.writeVarlong(b, 0, Long.MIN_VALUE));
+        assertArrayEquals(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, -1, 0x01}, b.array());
+        assertEquals(10, Varints.writeVarlong(b, 0, Long.MAX_VALUE));
+        assertEquals((byte) 0xFE, b.get(0));
+        assertEquals(Long.MAX_VALUE, Varints.readVarlong(b, 0, 10));
+    }
+
+    @Test
+    void lastByteBitsBeyondTheWidthAreDroppedAsKafkaDoes() {
+        // A 5-byte varint whose last byte carries bits 32..34: Kafka's reader drops them; so does ours.
+        byte[] wide = {(byte) 0x82, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x70};
+        ByteBuffer b = ByteBuffer.wrap(wide);
+        assertEquals(ByteUtils.readUnsignedVarint(b.duplicate()), (int) Varints.readUnsignedVarintAndLength(b, 0, 5));
+        assertEquals(2, (int) Varints.readUnsignedVarintAndLength(b, 0, 5));
+        assertEquals(ByteUtils.readVarint(b.duplicate()), Varints.readVarint(b, 0, 5));
+        assertEquals(5, Varints.lengthOfVarint(b, 0, 5));
+        // The same for the 10th byte of a varlong: only its low bit fits.
+        byte[] wideLong = {(byte) 0x82, -128, -128, -128, -128, -128, -128, -128, -128, 0x7E};
+        ByteBuffer l = ByteBuffer.wrap(wideLong);
+        assertEquals(ByteUtils.readVarlong(l.duplicate()), Varints.readVarlong(l, 0, 10));
+        assertEquals(1L, Varints.readVarlong(l, 0, 10));
+    }
+
+    @Test
+    void overLongEncodingsOfEveryKindAreRejected() {
+        // A 5th varint byte with its continuation bit set, followed by a terminator: 6 bytes.
+        byte[] fiveContinued = {-1, -1, -1, -1, (byte) 0x8F, 0x00};
+        ByteBuffer b = ByteBuffer.wrap(fiveContinued);
+        CorruptRecordException e = assertThrows(CorruptRecordException.class,
+            () -> Varints.readUnsignedVarintAndLength(b, 0, 6));
+        assertTrue(e.getMessage().contains("longer than 5"), e.getMessage());
+        assertThrows(CorruptRecordException.class, () -> Varints.readVarintAndLength(b, 0, 6));
+        assertThrows(IllegalArgumentException.class, () -> ByteUtils.readUnsignedVarint(b.duplicate()),
+            "Kafka rejects it too");
+        // A 10th varlong byte with its continuation bit set: 11 bytes.
+        byte[] tenContinued = new byte[11];
+        java.util.Arrays.fill(tenContinued, 0, 10, (byte) 0xFF);
+        ByteBuffer l = ByteBuffer.wrap(tenContinued);
+        assertThrows(CorruptRecordException.class, () -> Varints.readUnsignedVarlong(l, 0, 11));
+        assertThrows(IllegalArgumentException.class, () -> ByteUtils.readVarlong(l.duplicate()), "Kafka rejects it too");
+    }
+
+    @Test
     void rejectsReadsPastTheLimit() {
         ByteBuffer b = ByteBuffer.wrap(new byte[] {(byte) 0xD8, 0x04, 0x00});
         CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> Varints.readVarint(b, 0, 1));

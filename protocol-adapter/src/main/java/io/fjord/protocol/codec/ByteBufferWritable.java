@@ -1,5 +1,7 @@
 package io.fjord.protocol.codec;
 
+import io.fjord.log.record.Varints;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -40,6 +42,16 @@ public final class ByteBufferWritable implements Writable {
     @Override
     public void writeLong(long value) {
         buffer.putLong(value);
+    }
+
+    @Override
+    public void writeUnsignedVarint(int value) {
+        buffer.position(buffer.position() + Varints.writeUnsignedVarint(buffer, buffer.position(), value));
+    }
+
+    @Override
+    public void writeVarlong(long value) {
+        buffer.position(buffer.position() + Varints.writeVarlong(buffer, buffer.position(), value));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.fjord.protocol.codec;
 
+import io.fjord.log.record.CorruptRecordException;
+import io.fjord.log.record.Varints;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -91,40 +94,34 @@ public final class Readable {
         return new UUID(readLong(), readLong());
     }
 
-    /** An unsigned LEB128 int: at most 5 bytes, the last holding only the top 4 bits. */
+    /**
+     * An unsigned LEB128 int, at most 5 bytes. Decoded by log-engine's {@link Varints}, the one varint
+     * implementation, whose errors become {@link MalformedMessageException} here.
+     */
     public int readUnsignedVarint() {
-        int value = 0;
-        for (int shift = 0; shift < 35; shift += 7) {
-            byte b = readByte();
-            if (shift == 28 && (b & 0xF0) != 0) {
-                throw new MalformedMessageException("unsigned varint longer than 32 bits at position " + (position - 5));
-            }
-            value |= (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
+        long packed;
+        try {
+            packed = Varints.readUnsignedVarintAndLength(buffer, position, limit);
+        } catch (CorruptRecordException e) {
+            throw new MalformedMessageException(e.getMessage());
         }
-        throw new IllegalStateException("unreachable");
+        position += (int) (packed >>> 32);
+        return (int) packed;
     }
 
     public int readVarint() {
-        int raw = readUnsignedVarint();
-        return (raw >>> 1) ^ -(raw & 1);
+        return Varints.unzigzag(readUnsignedVarint());
     }
 
     public long readVarlong() {
-        long value = 0;
-        for (int shift = 0; shift < 70; shift += 7) {
-            byte b = readByte();
-            if (shift == 63 && (b & 0xFE) != 0) {
-                throw new MalformedMessageException("varlong longer than 64 bits at position " + (position - 10));
-            }
-            value |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return (value >>> 1) ^ -(value & 1);
-            }
+        long value;
+        try {
+            value = Varints.readVarlong(buffer, position, limit);
+            position += Varints.lengthOfVarlong(buffer, position, limit);
+        } catch (CorruptRecordException e) {
+            throw new MalformedMessageException(e.getMessage());
         }
-        throw new IllegalStateException("unreachable");
+        return value;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.fjord.protocol.codec;
 
+import io.fjord.log.record.Varints;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -102,6 +104,18 @@ public final class SegmentedWritable implements Writable {
     @Override
     public void writeLong(long value) {
         room(8).putLong(value);
+    }
+
+    @Override
+    public void writeUnsignedVarint(int value) {
+        ByteBuffer target = room(Varints.sizeOfUnsignedVarint(value));
+        target.position(target.position() + Varints.writeUnsignedVarint(target, target.position(), value));
+    }
+
+    @Override
+    public void writeVarlong(long value) {
+        ByteBuffer target = room(Varints.sizeOfVarlong(value));
+        target.position(target.position() + Varints.writeVarlong(target, target.position(), value));
     }
 
     @Override

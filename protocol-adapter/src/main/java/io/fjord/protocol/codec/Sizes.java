@@ -1,5 +1,7 @@
 package io.fjord.protocol.codec;
 
+import io.fjord.log.record.Varints;
+
 import java.util.Collection;
 
 /** Encoded sizes, for the generated {@code size(short)} methods. */
@@ -7,20 +9,17 @@ public final class Sizes {
     private Sizes() {
     }
 
+    /** Delegates to log-engine's {@link Varints}, the one varint implementation. */
     public static int unsignedVarint(int value) {
-        // 7 payload bits per byte: 1 byte up to 2^7-1, ..., 5 bytes for the top bits of 32.
-        int bits = 32 - Integer.numberOfLeadingZeros(value);
-        return bits == 0 ? 1 : (bits + 6) / 7;
+        return Varints.sizeOfUnsignedVarint(value);
     }
 
     public static int varint(int value) {
-        return unsignedVarint((value << 1) ^ (value >> 31));
+        return Varints.sizeOfVarint(value);
     }
 
     public static int varlong(long value) {
-        long zigzag = (value << 1) ^ (value >> 63);
-        int bits = 64 - Long.numberOfLeadingZeros(zigzag);
-        return bits == 0 ? 1 : (bits + 6) / 7;
+        return Varints.sizeOfVarlong(value);
     }
 
     public static int string(String value, boolean compact) {

@@ -1,5 +1,7 @@
 package io.fjord.protocol.codec;
 
+import io.fjord.log.record.Varints;
+
 import java.util.Collection;
 import java.util.UUID;
 
@@ -52,25 +54,17 @@ public interface Writable {
         writeLong(value.getLeastSignificantBits());
     }
 
-    default void writeUnsignedVarint(int value) {
-        while ((value & ~0x7F) != 0) {
-            writeByte((byte) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        writeByte((byte) value);
-    }
+    /**
+     * Unsigned LEB128, at most 5 bytes. Implementations encode with log-engine's {@code Varints}, the one
+     * varint implementation, into the buffer they write to.
+     */
+    void writeUnsignedVarint(int value);
+
+    /** Zigzag varlong, at most 10 bytes; encoded as {@link #writeUnsignedVarint}. */
+    void writeVarlong(long value);
 
     default void writeVarint(int value) {
-        writeUnsignedVarint((value << 1) ^ (value >> 31));
-    }
-
-    default void writeVarlong(long value) {
-        long zigzag = (value << 1) ^ (value >> 63);
-        while ((zigzag & ~0x7FL) != 0) {
-            writeByte((byte) ((zigzag & 0x7F) | 0x80));
-            zigzag >>>= 7;
-        }
-        writeByte((byte) zigzag);
+        writeUnsignedVarint(Varints.zigzag(value));
     }
 
     /** Writes a length prefix: compact unsigned varint length+1 (0 = null) or int16/int32 (-1 = null). */
