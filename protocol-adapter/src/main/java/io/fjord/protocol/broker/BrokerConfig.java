@@ -8,7 +8,6 @@ import io.fjord.net.NetConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -146,193 +145,14 @@ public final class BrokerConfig {
     }
 
     /**
-     * Reads Kafka-named broker settings; Kafka's own {@code server.properties} loads. Unknown names are
-     * refused, so a typo never silently falls back to a default; Kafka's names Fjord does not implement
+     * Reads Kafka-named broker settings; Kafka's own {@code server.properties} loads. Every setting Fjord
+     * reads is one entry of {@link BrokerSettings}, which parses it; unknown names are refused, naming the
+     * known ones, so a typo never silently falls back to a default; Kafka's names Fjord does not implement
      * are ignored with a warning or refused with the reason ({@link KafkaBrokerConfigTable}).
      */
     public static BrokerConfig fromProperties(Map<String, String> kafkaProperties) {
         // A Kafka server.properties: its cluster shape (roles, quorum, listener names) read as one node.
-        Map<String, String> properties = KafkaServerProperties.singleNode(kafkaProperties);
-        Builder builder = builder();
-        Map<String, String> topicDefaults = new LinkedHashMap<>();
-        for (Map.Entry<String, String> entry : properties.entrySet()) {
-            String key = entry.getKey().trim();
-            String value = entry.getValue().trim();
-            switch (key) {
-                case "listeners" -> {
-                    Listener listener = Listener.parse(key, value);
-                    builder.listener(listener.host(), listener.port());
-                }
-                case "advertised.listeners" -> {
-                    Listener listener = Listener.parse(key, value);
-                    builder.advertised(listener.host(), listener.port());
-                }
-                case "log.dirs", "log.dir" -> {
-                    if (value.contains(",")) {
-                        throw new InvalidConfigException(key + ": Fjord uses one data directory, got '" + value + "'");
-                    }
-                    builder.dataDir(Path.of(value));
-                }
-                case "node.id", "broker.id" -> builder.nodeId(parseInt(key, value, 0, Integer.MAX_VALUE));
-                case "num.partitions" -> builder.numPartitions(parseInt(key, value, 1, 10_000));
-                case "auto.create.topics.enable" -> builder.autoCreateTopics(parseBoolean(key, value));
-                case "fjord.max.waiting.fetches" -> builder.maxWaitingFetches(parseInt(key, value, 0, 1_000_000));
-                case "fjord.max.fetch.wait.ms" -> builder.maxFetchWaitMs(parseInt(key, value, 0, 600_000));
-                case "socket.request.max.bytes" -> builder.net.maxFrameBytes(parseInt(key, value, 1024, Integer.MAX_VALUE));
-                case "max.connections" -> builder.net.maxConnections(parseInt(key, value, 1, Integer.MAX_VALUE));
-                case "connections.max.idle.ms" -> builder.net.idleTimeoutMs(parseLong(key, value, 1, Long.MAX_VALUE));
-                case "num.network.threads" -> builder.net.selectorThreads(parseInt(key, value, 1, 64));
-                // Kafka's names; -1 (Fjord's default, unlike Kafka's 100 KiB send buffer) keeps the OS's autotuning.
-                case "socket.send.buffer.bytes" -> builder.net.socketSendBufferBytes(socketBuffer(key, value));
-                case "socket.receive.buffer.bytes" -> builder.net.socketReceiveBufferBytes(socketBuffer(key, value));
-                // Parsed here, not when the engine config is built, so a bad value fails at once.
-                case "fjord.max.decompressed.batch.bytes" -> {
-                    int bytes = parseInt(key, value, 1024, Integer.MAX_VALUE);
-                    builder.engine(engine -> engine.maxDecompressedBatchBytes(bytes));
-                }
-                case "fjord.max.open.files" -> {
-                    int files = parseInt(key, value, 1, Integer.MAX_VALUE);
-                    builder.engine(engine -> engine.maxOpenFiles(files));
-                }
-                case "num.recovery.threads.per.data.dir" -> {
-                    int threads = parseInt(key, value, 1, 64);
-                    builder.engine(engine -> engine.recoveryThreads(threads));
-                }
-                case "fjord.max.mapped.segments" -> {
-                    int segments = parseInt(key, value, 1, Integer.MAX_VALUE);
-                    builder.engine(engine -> engine.maxMappedSegments(segments));
-                }
-                case "log.cleaner.threads" -> {
-                    int threads = parseInt(key, value, 1, 64);
-                    builder.engine(engine -> engine.cleanerThreads(threads));
-                }
-                case "log.cleaner.dedupe.buffer.size" -> {
-                    long bytes = parseLong(key, value, 1024, Long.MAX_VALUE);
-                    builder.engine(engine -> engine.cleanerDedupeBufferBytes(bytes));
-                }
-                case "log.cleaner.io.buffer.size" -> {
-                    int bytes = parseInt(key, value, 1024, Integer.MAX_VALUE);
-                    builder.engine(engine -> engine.cleanerIoBufferBytes(bytes));
-                }
-                case "log.cleaner.backoff.ms" -> {
-                    long ms = parseLong(key, value, 1, Long.MAX_VALUE);
-                    builder.engine(engine -> engine.cleanerCheckIntervalMs(ms));
-                }
-                case "log.cleaner.io.max.bytes.per.second" -> {
-                    long rate = parseBytesPerSecond(key, value);
-                    builder.engine(engine -> engine.cleanerIoMaxBytesPerSecond(rate));
-                }
-                // Lines per minute for each kind of client-caused event (refused request, invalid frame, ...).
-                case "fjord.log.rate.limit.per.minute" -> builder.net.logLinesPerCausePerMinute(
-                        parseInt(key, value, 0, Integer.MAX_VALUE));
-                case "fjord.frame.pool.bytes" -> builder.net.framePoolBytes(parseLong(key, value, 0, Long.MAX_VALUE));
-                case "fjord.max.pooled.frame.bytes" -> builder.net.maxPooledFrameBytes(
-                        parseInt(key, value, NetConfig.MIN_POOLED_FRAME_BYTES, 1 << 30));
-                case "log.segment.bytes" -> topicDefaults.put(TopicConfig.SEGMENT_BYTES, value);
-                case "log.roll.ms" -> topicDefaults.put(TopicConfig.SEGMENT_MS, value);
-                case "log.roll.hours" -> topicDefaults.put(TopicConfig.SEGMENT_MS, hoursToMs(key, value));
-                case "log.index.size.max.bytes" -> topicDefaults.put(TopicConfig.SEGMENT_INDEX_BYTES, value);
-                case "log.index.interval.bytes" -> topicDefaults.put(TopicConfig.INDEX_INTERVAL_BYTES, value);
-                case "log.retention.ms" -> topicDefaults.put(TopicConfig.RETENTION_MS, value);
-                case "log.retention.minutes" -> topicDefaults.put(TopicConfig.RETENTION_MS,
-                        Long.toString(parseLong(key, value, -1, Long.MAX_VALUE / 60_000) * 60_000));
-                case "log.retention.hours" -> topicDefaults.put(TopicConfig.RETENTION_MS, hoursToMs(key, value));
-                case "log.retention.bytes" -> topicDefaults.put(TopicConfig.RETENTION_BYTES, value);
-                case "log.flush.interval.messages" -> topicDefaults.put(TopicConfig.FLUSH_MESSAGES, value);
-                case "log.flush.interval.ms" -> topicDefaults.put(TopicConfig.FLUSH_MS, value);
-                case "message.max.bytes" -> topicDefaults.put(TopicConfig.MAX_MESSAGE_BYTES, value);
-                case "log.segment.delete.delay.ms" -> topicDefaults.put(TopicConfig.FILE_DELETE_DELAY_MS, value);
-                case "log.cleanup.policy" -> topicDefaults.put(TopicConfig.CLEANUP_POLICY, value);
-                case "log.message.timestamp.before.max.ms" ->
-                        topicDefaults.put(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, value);
-                case "log.message.timestamp.after.max.ms" ->
-                        topicDefaults.put(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS, value);
-                case "fjord.durability" -> topicDefaults.put(TopicConfig.DURABILITY, value);
-                // Broker-wide defaults of topic configs under Kafka's broker names (its ServerTopicConfigSynonyms).
-                case TopicConfig.COMPRESSION_TYPE, TopicConfig.COMPRESSION_GZIP_LEVEL, TopicConfig.COMPRESSION_LZ4_LEVEL,
-                        TopicConfig.COMPRESSION_ZSTD_LEVEL, TopicConfig.MIN_INSYNC_REPLICAS,
-                        TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE -> topicDefaults.put(key, value);
-                case "log.roll.jitter.ms" -> topicDefaults.put(TopicConfig.SEGMENT_JITTER_MS, value);
-                case "log.preallocate" -> topicDefaults.put(TopicConfig.PREALLOCATE, value);
-                case "log.cleaner.delete.retention.ms" -> topicDefaults.put(TopicConfig.DELETE_RETENTION_MS, value);
-                case "log.cleaner.min.compaction.lag.ms" -> topicDefaults.put(TopicConfig.MIN_COMPACTION_LAG_MS, value);
-                case "log.cleaner.max.compaction.lag.ms" -> topicDefaults.put(TopicConfig.MAX_COMPACTION_LAG_MS, value);
-                case "log.cleaner.min.cleanable.ratio" -> topicDefaults.put(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO, value);
-                case "group.initial.rebalance.delay.ms" -> builder.groupConfig = builder.groupConfig
-                        .withInitialRebalanceDelayMs(parseInt(key, value, 0, Integer.MAX_VALUE));
-                case "group.min.session.timeout.ms" -> builder.groupConfig = builder.groupConfig
-                        .withMinSessionTimeoutMs(parseInt(key, value, 1, Integer.MAX_VALUE));
-                case "group.max.session.timeout.ms" -> builder.groupConfig = builder.groupConfig
-                        .withMaxSessionTimeoutMs(parseInt(key, value, 1, Integer.MAX_VALUE));
-                case "group.max.size" -> builder.groupConfig = builder.groupConfig
-                        .withMaxMembersPerGroup(parseInt(key, value, 1, Integer.MAX_VALUE));
-                case "offset.metadata.max.bytes" -> builder.groupConfig = builder.groupConfig
-                        .withMaxMetadataBytes(parseInt(key, value, 0, Integer.MAX_VALUE));
-                case "offsets.retention.minutes" -> builder.groupConfig = builder.groupConfig
-                        .withOffsetsRetentionMs(parseLong(key, value, 1, Long.MAX_VALUE / 60_000) * 60_000);
-                case "offsets.retention.check.interval.ms" -> builder.groupConfig = builder.groupConfig
-                        .withOffsetsRetentionCheckIntervalMs(parseLong(key, value, 1, Long.MAX_VALUE));
-                case "offsets.topic.num.partitions" -> builder.groupConfig = builder.groupConfig
-                        .withOffsetsTopicPartitions(parseInt(key, value, 1, 1000));
-                case "offsets.topic.segment.bytes" -> builder.groupConfig = builder.groupConfig
-                        .withOffsetsTopicSegmentBytes(parseInt(key, value, TopicConfig.MIN_SEGMENT_BYTES, Integer.MAX_VALUE));
-                // Kafka's keys Fjord does not implement: ignored with a warning, or refused where that is unsafe.
-                default -> KafkaBrokerConfigTable.ignoreOrRefuse(key, value);
-            }
-        }
-        builder.topicDefaults(TopicConfig.of(topicDefaults));
-        return builder.build();
-    }
-
-    private static String hoursToMs(String key, String value) {
-        long hours = parseLong(key, value, -1, Long.MAX_VALUE / 3_600_000);
-        return Long.toString(hours < 0 ? -1 : hours * 3_600_000);
-    }
-
-    private static int parseInt(String key, String value, int min, int max) {
-        return (int) parseLong(key, value, min, max);
-    }
-
-    private static long parseLong(String key, String value, long min, long max) {
-        long parsed;
-        try {
-            parsed = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new InvalidConfigException(key + ": '" + value + "' is not a number");
-        }
-        if (parsed < min || parsed > max) {
-            throw new InvalidConfigException(key + ": " + parsed + " is not in [" + min + ", " + max + "]");
-        }
-        return parsed;
-    }
-
-    private static int socketBuffer(String key, String value) {
-        int bytes = parseInt(key, value, -1, Integer.MAX_VALUE);
-        if (bytes == 0) {
-            throw new InvalidConfigException(key + ": 0 is not a buffer size; -1 leaves it to the OS");
-        }
-        return bytes;
-    }
-
-    /** Kafka's type for this is a double whose default, Double.MAX_VALUE, means no cap. */
-    private static long parseBytesPerSecond(String key, String value) {
-        double parsed;
-        try {
-            parsed = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new InvalidConfigException(key + ": '" + value + "' is not a number");
-        }
-        if (!(parsed >= 1)) {
-            throw new InvalidConfigException(key + ": " + value + " must be at least 1 byte per second");
-        }
-        return parsed >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) parsed;
-    }
-
-    private static boolean parseBoolean(String key, String value) {
-        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        throw new InvalidConfigException(key + ": '" + value + "' is not true or false");
+        return BrokerSettings.read(KafkaServerProperties.singleNode(kafkaProperties));
     }
 
     /** One {@code PLAINTEXT://host:port} listener (the only security protocol served). */
@@ -359,7 +179,7 @@ public final class BrokerConfig {
             if (host.isEmpty()) {
                 host = DEFAULT_HOST;
             }
-            return new Listener(host, parseInt(key, spec.substring(colon + 1), 0, 65535));
+            return new Listener(host, BrokerSetting.parseInt(key, spec.substring(colon + 1), 0, 65535));
         }
     }
 

@@ -99,8 +99,7 @@ final class KafkaBrokerConfigTable {
      */
     static String check(String key, String value) {
         if (!isKafkaKey(key)) {
-            throw new InvalidConfigException("Unknown broker config '" + key + "': neither Fjord's nor one of Kafka "
-                    + KAFKA_VERSION + "'s broker configs");
+            throw new InvalidConfigException(UnknownSettingMessage.of(key));
         }
         if (key.startsWith("ssl.") || key.startsWith("sasl.")) {
             throw refused(key, value, "Fjord serves PLAINTEXT only (no TLS, no SASL), so clients would not be "

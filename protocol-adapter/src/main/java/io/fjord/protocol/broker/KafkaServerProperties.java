@@ -77,15 +77,13 @@ final class KafkaServerProperties {
     }
 
     private static int nodeId(Map<String, String> properties) {
-        String id = properties.getOrDefault("node.id", properties.get("broker.id"));
+        String key = properties.containsKey("node.id") ? "node.id" : "broker.id";
+        String id = properties.get(key);
         if (id == null) {
             return BrokerConfig.DEFAULT_NODE_ID;
         }
-        try {
-            return Integer.parseInt(id);
-        } catch (NumberFormatException e) {
-            throw new InvalidConfigException("node.id: '" + id + "' is not a number");
-        }
+        // The same check BrokerSettings makes later, so the message is the same whichever reads it first.
+        return BrokerSetting.parseInt(key, id, 0, Integer.MAX_VALUE);
     }
 
     private static void checkRoles(String roles) {
