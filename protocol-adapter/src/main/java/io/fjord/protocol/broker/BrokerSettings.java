@@ -35,6 +35,7 @@ import java.util.Map;
  * <p>Thread safety: immutable.
  */
 final class BrokerSettings {
+    private static final System.Logger LOG = System.getLogger(BrokerSettings.class.getName());
     private static final long MS_PER_MINUTE = 60_000;
     private static final long MS_PER_HOUR = 3_600_000;
     private static final String SOCKET_BUFFER_RANGE = BrokerSetting.range(1, Integer.MAX_VALUE) + " or "
@@ -288,9 +289,13 @@ final class BrokerSettings {
             if (value == null) {
                 continue;
             }
-            boolean overridden = setting.overriddenBy().stream().anyMatch(ours::containsKey);
+            List<String> winners = setting.overriddenBy().stream().filter(ours::containsKey).toList();
             // An overridden value is still parsed, into a target thrown away, so a bad one is refused.
-            setting.apply().apply(overridden ? new Target() : target, setting.name(), value);
+            setting.apply().apply(winners.isEmpty() ? target : new Target(), setting.name(), value);
+            if (!winners.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "Ignoring broker config " + setting.name() + "=" + value
+                        + ": " + String.join(", ", winners) + " is set too and wins, as in Kafka");
+            }
         }
         return target.build();
     }
