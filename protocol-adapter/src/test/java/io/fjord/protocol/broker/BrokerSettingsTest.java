@@ -89,11 +89,18 @@ class BrokerSettingsTest {
                     continue; // only its default, 1, is accepted on one broker
                 }
                 // A numeric default: one more (or one less at the top of the range) is another value.
-                long number = Long.parseLong(setting.defaultValue());
+                long number;
+                try {
+                    number = Long.parseLong(setting.defaultValue());
+                } catch (NumberFormatException e) {
+                    throw new AssertionError("A new setting? Put a value other than its default for "
+                            + setting.name() + " in this test's map 'changed'", e);
+                }
                 value = Long.toString(number == Integer.MAX_VALUE || number == Long.MAX_VALUE ? number - 1 : number + 1);
             }
             String withValue = fingerprint(BrokerConfig.fromProperties(Map.of(setting.name(), value)));
-            assertNotEquals(unset, withValue, setting.name() + "=" + value + " changed nothing the test compares");
+            assertNotEquals(unset, withValue, setting.name() + "=" + value + " changed nothing the test compares; "
+                    + "a new setting's getter belongs in fingerprint()");
         }
     }
 
