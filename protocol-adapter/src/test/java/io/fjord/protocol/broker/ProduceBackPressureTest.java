@@ -186,6 +186,74 @@ class ProduceBackPressureTest {
         broker = null;
     }
 
+    /**
+     * Real producers through a writer queue of one, nobody holding the writer: appends keep meeting a
+     * full queue, so connections mute and room callbacks retry on the writer thread all the time. Every
+     * record is acknowledged once, at its own offset, and is in the log exactly once.
+     */
+    @Test
+    void manyProducersThroughAQueueOfOneLoseAndDuplicateNothing() throws Exception {
+        engine = LogEngine.open(EngineConfig.builder(dir).writerThreads(1).writerQueueCapacity(1).build());
+        int partitions = 4;
+        engine.createTopic("s", partitions);
+        BrokerConfig.Builder config = BrokerConfig.builder().listener("127.0.0.1", 0);
+        config.net().selectorThreads(1);
+        broker = Broker.start(engine, config.build());
+        int producers = 4;
+        int perProducer = 2_000;
+        List<org.apache.kafka.clients.producer.KafkaProducer<String, String>> clients = new ArrayList<>();
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
+        try {
+            for (int p = 0; p < producers; p++) {
+                java.util.Properties props = new java.util.Properties();
+                props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+                props.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                        org.apache.kafka.common.serialization.StringSerializer.class.getName());
+                props.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                        org.apache.kafka.common.serialization.StringSerializer.class.getName());
+                props.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, "0");
+                props.put(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG, "512");
+                clients.add(new org.apache.kafka.clients.producer.KafkaProducer<>(props));
+            }
+            for (int i = 0; i < perProducer; i++) {
+                for (int p = 0; p < producers; p++) {
+                    String value = "p" + p + "-" + i;
+                    sent.add(clients.get(p).send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            "s", i % partitions, null, value)));
+                }
+            }
+            java.util.Set<String> acknowledged = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> future : sent) {
+                org.apache.kafka.clients.producer.RecordMetadata metadata = future.get(60, TimeUnit.SECONDS);
+                assertTrue(acknowledged.add(metadata.partition() + "@" + metadata.offset()),
+                        "offset acknowledged twice: " + metadata);
+            }
+        } finally {
+            for (org.apache.kafka.clients.producer.KafkaProducer<String, String> client : clients) {
+                client.close(Duration.ofSeconds(30));
+            }
+        }
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        for (int p = 0; p < producers; p++) {
+            for (int i = 0; i < perProducer; i++) {
+                expected.add("p" + p + "-" + i);
+            }
+        }
+        List<String> logged = new ArrayList<>();
+        long total = 0;
+        for (int partition = 0; partition < partitions; partition++) {
+            logged.addAll(values(engine.partition("s", partition)));
+            total += engine.partition("s", partition).latestOffset();
+        }
+        assertEquals(producers * perProducer, logged.size(), "records in the log");
+        assertEquals(expected, new java.util.HashSet<>(logged), "each record once");
+        assertEquals(producers * perProducer, total);
+        System.out.println("Back-pressure episodes: " + broker.netMetrics().readPausesByHandlers());
+        assertEquals(0, broker.netMetrics().connectionsReadPaused());
+        Waits.waitUntil(WAIT, () -> broker.state().produceBackPressure.waitingRequests() == 0,
+                () -> "no request left waiting");
+    }
+
     private static ByteBuffer batch(String... values) {
         RecordBatchBuilder builder = new RecordBatchBuilder(128);
         for (String value : values) {
@@ -212,7 +280,7 @@ class ProduceBackPressureTest {
     private static List<String> values(Partition partition) {
         List<String> values = new ArrayList<>();
         try (LogReader reader = partition.reader(0)) {
-            while (reader.poll(record -> values.add(new String(record.valueBytes(), StandardCharsets.UTF_8)), 100) > 0) {
+            while (reader.poll(record -> values.add(new String(record.valueBytes(), StandardCharsets.UTF_8)), 1000) > 0) {
                 // keep reading to the log end
             }
         }
