@@ -19,6 +19,12 @@ import java.lang.invoke.VarHandle;
  * consumer that checks {@link #isEmpty()} after announcing it is about to park, and a producer that
  * checks the announcement after its CAS, cannot both miss each other (no lost wake-up).
  *
+ * <p>Why not JCTools (checked 2026-12-08): jctools-core 4.0.7's {@code MpscAtomicArrayQueue} loads
+ * no sun.misc.Unsafe and prints nothing on JDK 17 or 25, but rounds its capacity up to a power of two
+ * (asked for 3, it holds 4), so {@code writerQueueCapacity} would not be the limit it says; the jar is
+ * 500 KB of 373 classes for this one, and {@code jctools-core-jdk11} holds only the VarHandle variants
+ * and needs jctools-core beside it.
+ *
  * <p>Thread safety: {@link #offer} from any thread; {@link #poll} only from the one consumer thread;
  * {@link #isEmpty} and {@link #size} from any thread (a moment's view).
  */
