@@ -60,6 +60,14 @@ final class BackPressuredAppends {
         open.incrementAndGet();
         WaitingAppend waiting = new WaitingAppend(partition, records, callback, fail);
         appends.add(waiting);
+        if (System.nanoTime() - deadlineNanos >= 0) {
+            // The expiry may have looked at the list before this partition joined it (a handler slower
+            // than a very short append.timeout.ms): time out here rather than wait without an expiry.
+            if (waiting.state.compareAndSet(WaitingAppend.WAITING, WaitingAppend.DONE)) {
+                waiting.failWith(timedOut(partition));
+            }
+            return;
+        }
         waiting.awaitRoom();
     }
 
