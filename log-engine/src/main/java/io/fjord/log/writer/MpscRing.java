@@ -11,8 +11,7 @@ import java.lang.invoke.VarHandle;
  * <p>Producers claim a sequence number with a CAS on {@code producerIndex}, then publish the element
  * into its slot with a release store; the consumer reads the slot with an acquire load and, after
  * emptying it, advances {@code consumerIndex} with a release store, which is what lets a producer
- * reuse the slot. A slot claimed but not yet published makes the consumer spin for the few
- * instructions between the CAS and the store (the queue is not empty, so the element is coming).
+ * reuse the slot. A slot claimed but not yet published reads as nothing yet (see {@link #poll()}).
  *
  * <p>Capacity is exact (a full queue refuses the offer), not rounded: the array is the next power of
  * two, the check is against {@code capacity}. Emptiness is read from the two volatile indexes, so a
@@ -86,21 +85,20 @@ final class MpscRing<E> {
         return true;
     }
 
-    /** Consumer thread only: the oldest element, or null if the queue is empty. */
+    /**
+     * Consumer thread only: the oldest element, or null if there is none yet. Null also while the
+     * oldest slot is claimed but not yet published (its producer is between its CAS and its store,
+     * perhaps preempted there): the consumer then goes on with its duty cycle, whose idle strategy
+     * yields, instead of spinning here while the producer waits for a core. {@link #isEmpty()} is
+     * false meanwhile, so a consumer never parks on an element that is coming.
+     */
     @SuppressWarnings("unchecked")
     E poll() {
         long next = (long) CONSUMER_INDEX.getOpaque(this); // only this thread writes it
         int slot = (int) (next & mask);
         Object element = SLOT.getAcquire(slots, slot);
         if (element == null) {
-            if (next == (long) PRODUCER_INDEX.getVolatile(this)) {
-                return null;
-            }
-            // Claimed, not yet published: the producer is between its CAS and its store.
-            do {
-                Thread.onSpinWait();
-                element = SLOT.getAcquire(slots, slot);
-            } while (element == null);
+            return null;
         }
         SLOT.setOpaque(slots, slot, null);
         CONSUMER_INDEX.setVolatile(this, next + 1); // after the slot is emptied: the slot is free to reuse
