@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe.
  */
 final class ProduceBackPressure implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ProduceBackPressure.class.getName());
     private static final long TIMER_IDLE_KEEP_ALIVE_MS = 1_000;
+    private static final long TIMER_STOP_WAIT_MS = 5_000;
 
     private final long appendTimeoutMs;
     private final ScheduledThreadPoolExecutor timer;
@@ -67,12 +69,22 @@ final class ProduceBackPressure implements AutoCloseable {
         waiting.remove(appends);
     }
 
+    /** Fails every waiting request and stops the timer's thread (waiting a moment for a running expiry). */
     @Override
     public void close() {
         closed = true;
         timer.shutdownNow();
         for (BackPressuredAppends appends : waiting) {
             appends.expire(new EngineClosedException("The broker is closing"));
+        }
+        try {
+            // An expiry only fails partitions and queues responses: it ends at once.
+            if (!timer.awaitTermination(TIMER_STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "The produce timeout thread did not stop within "
+                        + TIMER_STOP_WAIT_MS + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
