@@ -18,8 +18,17 @@ public final class EngineConfig {
             Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors() / 2));
     /** Queued appends per writer before callers feel back-pressure. */
     public static final int DEFAULT_WRITER_QUEUE_CAPACITY = 4096;
-    /** How long an append waits for room in a full writer queue before failing. */
+    /**
+     * How long an append waits for room in a full writer queue before failing: a synchronous caller
+     * waiting, or an asynchronous one back-pressured (a muted produce connection).
+     */
     public static final long DEFAULT_APPEND_TIMEOUT_MS = 30_000;
+    /**
+     * Callers one writer keeps waiting for room in its full queue ({@code Partition.whenWriterHasRoom}):
+     * about one per back-pressured partition of each muted connection; beyond it, a caller is refused at
+     * once. 4,096 references: 16 KiB per writer.
+     */
+    public static final int DEFAULT_MAX_WRITER_ROOM_WAITERS = 4096;
     /** Kafka's {@code log.retention.check.interval.ms}. */
     public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000;
     /** How often {@code flush.ms} is checked (Kafka's {@code log.flush.scheduler.interval.ms}). */
@@ -74,6 +83,7 @@ public final class EngineConfig {
     private final int writerThreads;
     private final int writerQueueCapacity;
     private final long appendTimeoutMs;
+    private final int maxWriterRoomWaiters;
     private final long retentionCheckIntervalMs;
     private final long flushCheckIntervalMs;
     private final long checkpointIntervalMs;
@@ -97,6 +107,7 @@ public final class EngineConfig {
         this.writerThreads = builder.writerThreads;
         this.writerQueueCapacity = builder.writerQueueCapacity;
         this.appendTimeoutMs = builder.appendTimeoutMs;
+        this.maxWriterRoomWaiters = builder.maxWriterRoomWaiters;
         this.retentionCheckIntervalMs = builder.retentionCheckIntervalMs;
         this.flushCheckIntervalMs = builder.flushCheckIntervalMs;
         this.checkpointIntervalMs = builder.checkpointIntervalMs;
@@ -134,6 +145,11 @@ public final class EngineConfig {
 
     public long appendTimeoutMs() {
         return appendTimeoutMs;
+    }
+
+    /** See {@link #DEFAULT_MAX_WRITER_ROOM_WAITERS}. */
+    public int maxWriterRoomWaiters() {
+        return maxWriterRoomWaiters;
     }
 
     public long retentionCheckIntervalMs() {
@@ -238,6 +254,7 @@ public final class EngineConfig {
         private int writerThreads = DEFAULT_WRITER_THREADS;
         private int writerQueueCapacity = DEFAULT_WRITER_QUEUE_CAPACITY;
         private long appendTimeoutMs = DEFAULT_APPEND_TIMEOUT_MS;
+        private int maxWriterRoomWaiters = DEFAULT_MAX_WRITER_ROOM_WAITERS;
         private long retentionCheckIntervalMs = DEFAULT_RETENTION_CHECK_INTERVAL_MS;
         private long flushCheckIntervalMs = DEFAULT_FLUSH_CHECK_INTERVAL_MS;
         private long checkpointIntervalMs = DEFAULT_CHECKPOINT_INTERVAL_MS;
@@ -272,6 +289,11 @@ public final class EngineConfig {
 
         public Builder appendTimeoutMs(long value) {
             this.appendTimeoutMs = positive("appendTimeoutMs", value);
+            return this;
+        }
+
+        public Builder maxWriterRoomWaiters(int value) {
+            this.maxWriterRoomWaiters = positive("maxWriterRoomWaiters", value);
             return this;
         }
 

@@ -123,7 +123,7 @@ public final class LogEngine implements AutoCloseable {
                 : new CachingFileIo(logFiles, config.fileIo(),
                         config.maxMappedSegments() == ResourceCache.UNBOUNDED ? null : indexMappings);
         this.writers = new WriterPool(config.writerThreads(), config.writerQueueCapacity(), config.appendTimeoutMs(),
-                new StorageHealth(dataDir, metrics));
+                config.maxWriterRoomWaiters(), new StorageHealth(dataDir, metrics));
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "fjord-scheduler");
             thread.setDaemon(true);

@@ -4,6 +4,7 @@ import io.fjord.log.partition.PartitionLog;
 import io.fjord.log.record.RecordBatchBuilder;
 import io.fjord.log.record.RecordBatchDescriptor;
 import io.fjord.log.record.RecordHeader;
+import io.fjord.log.writer.Admission;
 import io.fjord.log.writer.AppendCallback;
 import io.fjord.log.writer.WriterPool;
 
@@ -66,12 +67,42 @@ public final class Partition {
     }
 
     /**
-     * Queues batches for appending and returns at once; {@code callback} runs on the writer thread.
-     * {@code batches} must stay untouched until then.
+     * Queues batches for appending; {@code callback} runs on the writer thread. {@code batches} must
+     * stay untouched until then. When the writer's queue is full this waits for room, up to
+     * {@code append.timeout.ms} ({@link AppendTimeoutException}): for in-process callers that may wait.
+     * A thread that must never wait (a network thread) uses {@link #tryAppendBatchAsync}.
      */
     public void appendBatchAsync(ByteBuffer batches, AppendCallback callback) {
         engine.ensureOpen();
         writers.submit(log, batches, RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH, callback);
+    }
+
+    /**
+     * Queues batches for appending if the writer has room, never waiting. {@link Admission#QUEUED}:
+     * {@code callback} runs on the writer thread, and {@code batches} must stay untouched until then.
+     * {@link Admission#BACK_PRESSURED}: the writer's queue is full, nothing was queued and the callback
+     * will not run; {@link #whenWriterHasRoom} says when to try again.
+     *
+     * @throws EngineClosedException if the engine is closed
+     */
+    public Admission tryAppendBatchAsync(ByteBuffer batches, AppendCallback callback) {
+        engine.ensureOpen();
+        return writers.trySubmit(log, batches, RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH, callback);
+    }
+
+    /**
+     * Runs {@code onRoom} once this partition's writer has room in its queue (at most half full; at
+     * once if it already is), on the writer thread, between appends: it must not block (retrying
+     * {@link #tryAppendBatchAsync} is fine). If the engine closes first, it runs then, and its retry
+     * gets {@link EngineClosedException}. Never blocks.
+     *
+     * @return false if the writer already has {@code maxWriterRoomWaiters} callers waiting
+     *         ({@code onRoom} will not run)
+     * @throws EngineClosedException if the engine is closed ({@code onRoom} will not run)
+     */
+    public boolean whenWriterHasRoom(Runnable onRoom) {
+        engine.ensureOpen();
+        return writers.whenRoom(log.topicPartition(), onRoom);
     }
 
     /**

@@ -21,8 +21,11 @@ import java.util.ArrayDeque;
  * drains: the kernel's socket buffer then fills and TCP flow control slows the client, so a client
  * cannot make the server hold more than those limits.
  *
- * <p>Thread safety: confined to its {@link NetworkThread}, except {@link #responseReady()}, {@link #id()}
- * and {@link #remoteAddress()}, which any thread may call.
+ * <p>A handler may also pause reading ({@link ReadPause}) until something downstream has room: the same
+ * OP_READ switch, held open by a count any thread may change.
+ *
+ * <p>Thread safety: confined to its {@link NetworkThread}, except {@link #responseReady()}, {@link #id()},
+ * {@link #remoteAddress()}, {@link #pauseReads()} and {@link #endReadPause()}, which any thread may call.
  */
 final class Connection {
 
@@ -35,11 +38,16 @@ final class Connection {
     /** Bytes written per writability event before moving on to other connections: fairness. */
     static final long MAX_WRITE_BYTES_PER_EVENT = 4L * 1024 * 1024;
 
+    /** {@link #readPauses} once the connection closed: pauses and resumes after that do nothing. */
+    private static final int PAUSES_CLOSED = Integer.MIN_VALUE;
+
     private static final VarHandle SCHEDULED;
+    private static final VarHandle READ_PAUSES;
 
     static {
         try {
             SCHEDULED = MethodHandles.lookup().findVarHandle(Connection.class, "scheduled", boolean.class);
+            READ_PAUSES = MethodHandles.lookup().findVarHandle(Connection.class, "readPauses", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -74,6 +82,14 @@ final class Connection {
      * the close itself waits for that request's turn, so answers to earlier requests can still go out.
      */
     private volatile boolean condemned;
+
+    /**
+     * Open {@link ReadPause}s of handlers, from any thread; {@link #PAUSES_CLOSED} once closed. Reading
+     * stops while positive (checked before every frame, like {@link #condemned}); the resume that brings
+     * it to zero wakes the selector thread through the ready queue, which turns OP_READ back on.
+     */
+    @SuppressWarnings("unused") // accessed through READ_PAUSES
+    private volatile int readPauses;
 
     private SelectionKey key;
     private int interestOps;
@@ -116,6 +132,41 @@ final class Connection {
      */
     void condemn() {
         condemned = true;
+    }
+
+    /** Any thread: a handler's hold on reading; see {@link RequestContext#pauseReads()}. */
+    ReadPause pauseReads() {
+        final ReadPause pause = new ReadPause(this);
+        while (true) {
+            final int before = (int) READ_PAUSES.getVolatile(this);
+            if (before == PAUSES_CLOSED) {
+                return pause; // closed: nothing is read any more anyway, and resume() finds nothing to undo
+            }
+            if (READ_PAUSES.compareAndSet(this, before, before + 1)) {
+                if (before == 0) {
+                    metrics.readPausesByHandlers.increment();
+                    metrics.connectionsReadPaused.incrementAndGet();
+                }
+                return pause;
+            }
+        }
+    }
+
+    /** Any thread, once per {@link ReadPause}: the last open hold ending wakes the selector to read again. */
+    void endReadPause() {
+        while (true) {
+            final int before = (int) READ_PAUSES.getVolatile(this);
+            if (before == PAUSES_CLOSED) {
+                return;
+            }
+            if (READ_PAUSES.compareAndSet(this, before, before - 1)) {
+                if (before == 1) {
+                    metrics.connectionsReadPaused.decrementAndGet();
+                    responseReady(); // the selector thread's next look at us turns OP_READ back on
+                }
+                return;
+            }
+        }
     }
 
     /** Registers for reading with the owner's selector (selector thread). */
@@ -254,13 +305,17 @@ final class Connection {
     }
 
     private boolean canRead() {
-        return !condemned && inFlight.size() < maxInFlightRequests && outbound.queuedBytes() <= maxQueuedResponseBytes;
+        return !condemned && (int) READ_PAUSES.getVolatile(this) == 0 && withinLimits();
+    }
+
+    private boolean withinLimits() {
+        return inFlight.size() < maxInFlightRequests && outbound.queuedBytes() <= maxQueuedResponseBytes;
     }
 
     private void updateInterest() {
         final int ops = (canRead() ? SelectionKey.OP_READ : 0) | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE);
         if (ops != interestOps) {
-            if ((interestOps & SelectionKey.OP_READ) != 0 && (ops & SelectionKey.OP_READ) == 0) {
+            if ((interestOps & SelectionKey.OP_READ) != 0 && (ops & SelectionKey.OP_READ) == 0 && !withinLimits()) {
                 metrics.readPauses.increment();
             }
             interestOps = ops;
@@ -286,6 +341,9 @@ final class Connection {
         }
         closed = true;
         SCHEDULED.setVolatile(this, true); // never queue a closed connection again
+        if ((int) READ_PAUSES.getAndSet(this, PAUSES_CLOSED) > 0) {
+            metrics.connectionsReadPaused.decrementAndGet(); // the holders' resume() will find nothing to undo
+        }
         if (key != null) {
             key.cancel();
         }

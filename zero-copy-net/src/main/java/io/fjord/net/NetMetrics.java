@@ -39,6 +39,8 @@ public final class NetMetrics {
     final LongAdder responsesDropped = new LongAdder();
     final LongAdder sendFailures = new LongAdder();
     final LongAdder readPauses = new LongAdder();
+    final LongAdder readPausesByHandlers = new LongAdder();
+    final AtomicInteger connectionsReadPaused = new AtomicInteger();
 
     NetMetrics() {
     }
@@ -149,9 +151,25 @@ public final class NetMetrics {
         return sendFailures.sum();
     }
 
-    /** @return times a connection stopped being read because of the in-flight or queued-bytes limit */
+    /**
+     * @return times a connection stopped being read because of the in-flight or queued-bytes limit (pauses
+     *         asked by handlers are counted in {@link #readPausesByHandlers()})
+     */
     public long readPauses() {
         return readPauses.sum();
+    }
+
+    /**
+     * @return times a connection's reads were paused by its handler ({@link RequestContext#pauseReads()}):
+     *         each episode from the first open hold to the last resume (or close) counts once
+     */
+    public long readPausesByHandlers() {
+        return readPausesByHandlers.sum();
+    }
+
+    /** @return connections whose reads a handler holds paused right now */
+    public int connectionsReadPaused() {
+        return connectionsReadPaused.get();
     }
 
     @Override
@@ -163,7 +181,8 @@ public final class NetMetrics {
             + ", handlerErrors=" + handlerErrors() + ", closesRequested=" + closesRequested() + ", sent=" + responsesSent()
             + ", bytesOut=" + responseBytesSent() + ", none=" + responsesNone()
             + ", dropped=" + responsesDropped() + ", sendFailures=" + sendFailures()
-            + ", readPauses=" + readPauses() + ", framesOverHeap=" + framesOverHeap()
+            + ", readPauses=" + readPauses() + ", readPausesByHandlers=" + readPausesByHandlers()
+            + ", connectionsReadPaused=" + connectionsReadPaused() + ", framesOverHeap=" + framesOverHeap()
             + ", acceptFailures=" + acceptFailures() + ", unexpectedErrors=" + unexpectedErrors()
             + ", registrationFailures=" + registrationFailures() + ", logLinesSuppressed=" + logLinesSuppressed() + '}';
     }

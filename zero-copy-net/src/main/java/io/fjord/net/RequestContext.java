@@ -135,6 +135,22 @@ public final class RequestContext {
     }
 
     /**
+     * Stops reading more frames from this request's connection until the returned hold is
+     * {@link ReadPause#resume() resumed}: back-pressure for a handler whose downstream has no room now
+     * (the selector thread must not wait for it). Requests already dispatched still run and are
+     * answered; frames the peer sends meanwhile stay in the kernel's socket buffer, and TCP flow control
+     * slows the peer. Reading stops before the next frame when called on the selector thread while
+     * handling; from another thread, at the latest before the frame after the one being read. Several
+     * holds may be open at once; reading resumes when the last one ends. Closing the connection ends
+     * them all (later resumes do nothing).
+     *
+     * @return the hold; its {@code resume()} is thread-safe and idempotent
+     */
+    public ReadPause pauseReads() {
+        return connection.pauseReads();
+    }
+
+    /**
      * Condemns the connection: from this call on nothing more is read from it, so no later frame is
      * dispatched (when the handler refuses a request synchronously, none behind it ever is; requests
      * dispatched before an asynchronous call still run). The connection closes when this request's

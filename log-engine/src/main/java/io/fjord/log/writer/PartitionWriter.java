@@ -6,9 +6,6 @@ import io.fjord.log.partition.PartitionLog;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -20,8 +17,13 @@ import java.util.concurrent.locks.LockSupport;
  * of them, so concurrent producers share one fsync instead of paying one each.
  *
  * <p>Idle strategy: spin briefly, yield, then park; producers unpark a parked writer. Both sides
- * use volatile accesses (the queue's indexes and {@link #parked}), so a wake-up cannot be lost;
+ * use volatile accesses (the queues' indexes and {@link #parked}), so a wake-up cannot be lost;
  * the park also has a timeout as a second line of defence.
+ *
+ * <p>Room: a caller refused by a full queue (back-pressure) may leave a callback in a second bounded
+ * queue; the writer runs the callbacks waiting at the start of a cycle once its queue is at or below
+ * half full ({@link #roomMark}), and all of them when it stops. A callback runs on this thread, so
+ * it must only hand work on (e.g. retry its offer, which never blocks), never wait.
  */
 final class PartitionWriter implements Runnable {
     private static final System.Logger LOG = System.getLogger(PartitionWriter.class.getName());
@@ -36,14 +38,12 @@ final class PartitionWriter implements Runnable {
      */
     private static final long MAX_PARK_NS = 100_000_000;
 
-    /**
-     * The JDK's lock-free MPSC queue, bounded by {@link #queued}. (JCTools' MpscArrayQueue would
-     * save the node per offer, but it reaches sun.misc.Unsafe, which JDK 24+ reports on stderr of
-     * every application embedding Fjord; a node is small next to the request it carries.)
-     */
-    private final Queue<AppendRequest> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final int queueCapacity;
+    /** Appends waiting for this writer: an array ring, no node per append (see {@link MpscRing}). */
+    private final MpscRing<AppendRequest> queue;
+    /** Callbacks of callers refused by a full {@link #queue}, run when it has room again. */
+    private final MpscRing<Runnable> roomWaiters;
+    /** Queue depth at or below which waiting callers are told there is room: half the capacity. */
+    private final int roomMark;
     private final StorageOutcomeListener storage;
     private final Thread thread;
     private final List<AppendRequest> awaitingSync = new ArrayList<>();
@@ -52,8 +52,10 @@ final class PartitionWriter implements Runnable {
     private volatile boolean parked;
     private int idleCount;
 
-    PartitionWriter(String name, int queueCapacity, StorageOutcomeListener storage) {
-        this.queueCapacity = queueCapacity;
+    PartitionWriter(String name, int queueCapacity, int maxRoomWaiters, StorageOutcomeListener storage) {
+        this.queue = new MpscRing<>(queueCapacity);
+        this.roomWaiters = new MpscRing<>(maxRoomWaiters);
+        this.roomMark = queueCapacity / 2;
         this.storage = storage;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
@@ -65,15 +67,33 @@ final class PartitionWriter implements Runnable {
 
     /** False when the queue is full (back-pressure); the caller decides how long to retry. */
     boolean offer(AppendRequest request) {
-        if (queued.incrementAndGet() > queueCapacity) {
-            queued.decrementAndGet();
+        if (!queue.offer(request)) {
             return false;
         }
-        queue.offer(request);
         if (parked) {
             LockSupport.unpark(thread);
         }
         return true;
+    }
+
+    /**
+     * Leaves {@code onRoom} to run on this writer's thread once its queue is at most half full (at
+     * once if it already is), or when the writer stops. False if {@code maxRoomWaiters} callbacks
+     * wait already (it will not run). Never blocks.
+     */
+    boolean addRoomWaiter(Runnable onRoom) {
+        if (!roomWaiters.offer(onRoom)) {
+            return false;
+        }
+        if (parked) {
+            LockSupport.unpark(thread); // an idle writer has room: it runs the callback on waking
+        }
+        return true;
+    }
+
+    /** Appends queued now (a moment's view): the queue depth. */
+    int queueDepth() {
+        return queue.size();
     }
 
     Thread thread() {
@@ -87,10 +107,30 @@ final class PartitionWriter implements Runnable {
             if (!logsToSync.isEmpty()) {
                 syncAndAcknowledge();
             }
+            if (!roomWaiters.isEmpty() && queue.size() <= roomMark) {
+                runRoomWaiters(roomWaiters.size());
+            }
             if (work > 0) {
                 idleCount = 0;
             } else {
                 idle();
+            }
+        }
+        // Stopped: whoever still waits for room is told now (their retry finds the engine closed).
+        runRoomWaiters(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs up to {@code max} waiting callbacks: those waiting at the start, not ones they queue again
+     * (a retry that finds the queue full again waits for the next time there is room).
+     */
+    private void runRoomWaiters(int max) {
+        Runnable onRoom;
+        for (int i = 0; i < max && (onRoom = roomWaiters.poll()) != null; i++) {
+            try {
+                onRoom.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "A room callback failed on " + thread.getName(), e);
             }
         }
     }
@@ -99,7 +139,6 @@ final class PartitionWriter implements Runnable {
         int work = 0;
         AppendRequest request;
         while (work < MAX_DRAIN_PER_CYCLE && (request = queue.poll()) != null) {
-            queued.decrementAndGet();
             process(request);
             work++;
         }
@@ -173,7 +212,7 @@ final class PartitionWriter implements Runnable {
             Thread.yield();
         } else {
             parked = true;
-            if (queue.isEmpty() && running) {
+            if (queue.isEmpty() && roomWaiters.isEmpty() && running) {
                 LockSupport.parkNanos(this, MAX_PARK_NS);
             }
             parked = false;

@@ -7,33 +7,43 @@ import io.fjord.log.TopicPartition;
 import io.fjord.log.partition.PartitionLog;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed set of {@link PartitionWriter} threads; each partition always goes to the same one
  * (by hash), which makes it that partition's single writer. Other threads talk to writers only
- * through their bounded queues: a full queue is back-pressure, retried until the append timeout.
+ * through their bounded queues: a full queue is back-pressure. {@link #submit} (callers that may
+ * wait) retries until the append timeout; {@link #trySubmit} (threads that must never wait, such as
+ * a network thread) gets {@link Admission#BACK_PRESSURED} at once and may ask
+ * {@link #whenRoom} to be told when to try again.
  */
 public final class WriterPool implements AutoCloseable {
     private static final long OFFER_RETRY_PARK_NS = 50_000;
+    /** Room callbacks one writer holds at most, unless configured: see {@link #whenRoom}. */
+    public static final int DEFAULT_MAX_ROOM_WAITERS = 4096;
 
     private final PartitionWriter[] writers;
     private final long appendTimeoutMs;
     private volatile boolean closed;
 
     public WriterPool(int threads, int queueCapacity, long appendTimeoutMs) {
-        this(threads, queueCapacity, appendTimeoutMs, StorageOutcomeListener.NONE);
+        this(threads, queueCapacity, appendTimeoutMs, DEFAULT_MAX_ROOM_WAITERS, StorageOutcomeListener.NONE);
     }
 
-    /** With {@code storage} told of every append's outcome on the writer threads. */
-    public WriterPool(int threads, int queueCapacity, long appendTimeoutMs, StorageOutcomeListener storage) {
+    /**
+     * With {@code storage} told of every append's outcome on the writer threads, and at most
+     * {@code maxRoomWaiters} callbacks waiting for room per writer.
+     */
+    public WriterPool(int threads, int queueCapacity, long appendTimeoutMs, int maxRoomWaiters,
+                      StorageOutcomeListener storage) {
         if (threads < 1) {
             throw new IllegalArgumentException("writer threads must be >= 1: " + threads);
         }
         this.appendTimeoutMs = appendTimeoutMs;
         this.writers = new PartitionWriter[threads];
         for (int i = 0; i < threads; i++) {
-            writers[i] = new PartitionWriter("fjord-writer-" + i, queueCapacity, storage);
+            writers[i] = new PartitionWriter("fjord-writer-" + i, queueCapacity, maxRoomWaiters, storage);
         }
         for (PartitionWriter writer : writers) {
             writer.start();
@@ -47,6 +57,56 @@ public final class WriterPool implements AutoCloseable {
     /** Queues an append; {@code callback} runs on the writer thread when it is done. */
     public void submit(PartitionLog log, ByteBuffer records, int leaderEpoch, AppendCallback callback) {
         offer(writerFor(log.topicPartition()), new AppendRequest(log, records, leaderEpoch, callback));
+    }
+
+    /**
+     * Queues an append if the partition's writer has room, never waiting: {@link Admission#QUEUED}
+     * (then {@code callback} runs on the writer thread when it is done) or
+     * {@link Admission#BACK_PRESSURED} (nothing queued, the callback will not run).
+     *
+     * @throws EngineClosedException if the pool is closed
+     */
+    public Admission trySubmit(PartitionLog log, ByteBuffer records, int leaderEpoch, AppendCallback callback) {
+        ensureOpen();
+        PartitionWriter writer = writerFor(log.topicPartition());
+        return writer.offer(new AppendRequest(log, records, leaderEpoch, callback))
+                ? Admission.QUEUED : Admission.BACK_PRESSURED;
+    }
+
+    /**
+     * Runs {@code onRoom} exactly once: on the partition's writer thread when its queue is at most half
+     * full (at once if it is already), or, if the pool closes first, when it closes (on the writer
+     * thread or, for a call that races with the close, on the calling thread). It must not block: it
+     * runs between appends. It typically retries a {@link #trySubmit}, which then either queues or
+     * fails with {@link EngineClosedException}. Never blocks.
+     *
+     * @return false if the writer already holds its maximum of waiting callbacks ({@code onRoom}
+     *         will not run; the caller gives up or retries later)
+     * @throws EngineClosedException if the pool is closed ({@code onRoom} will not run)
+     */
+    public boolean whenRoom(TopicPartition topicPartition, Runnable onRoom) {
+        ensureOpen();
+        RunOnce once = new RunOnce(onRoom);
+        if (!writerFor(topicPartition).addRoomWaiter(once)) {
+            return false;
+        }
+        if (closed) {
+            // The writer may have run its last callbacks before ours was queued: run it here. (If
+            // the writer runs it too, RunOnce keeps it to once.)
+            once.run();
+        }
+        return true;
+    }
+
+    /** Appends queued for the writer of {@code topicPartition} now (a moment's view). */
+    public int queueDepth(TopicPartition topicPartition) {
+        return writerFor(topicPartition).queueDepth();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new EngineClosedException("The engine is closed");
+        }
     }
 
     /** Blocks until every append queued for this partition's writer before the call is done. */
@@ -90,6 +150,22 @@ public final class WriterPool implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A callback that runs at most once, whichever of two threads gets to it first. */
+    private static final class RunOnce extends AtomicBoolean implements Runnable {
+        private final transient Runnable task;
+
+        RunOnce(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            if (compareAndSet(false, true)) {
+                task.run();
+            }
         }
     }
 

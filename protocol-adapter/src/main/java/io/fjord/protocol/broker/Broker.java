@@ -127,8 +127,14 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        state.produceBackPressure.close();
         engine.removeAppendListener(purgatory);
         purgatory.close();
+    }
+
+    /** What the handlers share (tests look at the produce requests waiting for room). */
+    BrokerState state() {
+        return state;
     }
 
     /** The group coordinator this broker serves: the engine's, shared with in-process users. */

@@ -14,6 +14,8 @@ final class BrokerState {
     final LogEngine engine;
     /** Counters of refused requests, read through {@link Broker#protocolMetrics()}. */
     final ProtocolMetrics protocolMetrics = new ProtocolMetrics();
+    /** Produce requests waiting for room in a writer queue; closed with the broker. */
+    final ProduceBackPressure produceBackPressure;
     final BrokerConfig config;
     final String clusterId;
     final int nodeId;
@@ -28,6 +30,7 @@ final class BrokerState {
         this.nodeId = config.nodeId();
         this.advertisedHost = advertisedHost;
         this.advertisedPort = advertisedPort;
+        this.produceBackPressure = new ProduceBackPressure(engine.config().appendTimeoutMs());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.net.ReadPause;
 import io.fjord.net.RequestContext;
 import io.fjord.net.Send;
 import io.fjord.protocol.codec.ApiMessage;
@@ -111,6 +112,11 @@ final class Exchange {
     /** No response at all (Produce with acks=0), keeping the connection's response order. */
     void respondNothing() {
         context.respondNothing();
+    }
+
+    /** Stops reading the connection until the hold is resumed: back-pressure (see {@link RequestContext#pauseReads()}). */
+    ReadPause pauseReads() {
+        return context.pauseReads();
     }
 
     void closeConnection() {

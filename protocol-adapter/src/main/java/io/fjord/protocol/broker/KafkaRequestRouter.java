@@ -49,7 +49,7 @@ final class KafkaRequestRouter implements RequestHandler {
         this.apiVersions = new ApiVersionsHandler(supported);
         handlers.put(ApiKey.API_VERSIONS, apiVersions);
         handlers.put(ApiKey.METADATA, new MetadataHandler(state));
-        handlers.put(ApiKey.PRODUCE, new ProduceHandler(state));
+        handlers.put(ApiKey.PRODUCE, new ProduceHandler(state, state.produceBackPressure));
         handlers.put(ApiKey.FETCH, new FetchHandler(state, purgatory));
         handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(state));
         handlers.put(ApiKey.INIT_PRODUCER_ID, new InitProducerIdHandler(state));

@@ -6,6 +6,8 @@ import io.fjord.log.RecordValidationException;
 import io.fjord.log.TopicNames;
 import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordBatchDescriptor;
+import io.fjord.log.writer.Admission;
+import io.fjord.log.writer.AppendCallback;
 import io.fjord.protocol.ErrorMapper;
 import io.fjord.protocol.Errors;
 import io.fjord.protocol.codec.ApiMessage;
@@ -23,6 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gets no response at all, as in Kafka. The request frame is a pooled buffer: it is retained until
  * the last append is done, since the writers read the record slices after the handler returns (and,
  * with acks=0, after the request is answered).
+ *
+ * <p>Runs on a selector thread, which never waits: a partition whose writer queue is full
+ * ({@link Admission#BACK_PRESSURED}) mutes the connection and is retried by its writer when it has
+ * room ({@link BackPressuredAppends}); the response still goes out once, after every partition.
  */
 final class ProduceHandler implements ApiHandler {
     private static final short FIRST_VERSION_WITH_ONE_BATCH = 3;
@@ -30,9 +36,11 @@ final class ProduceHandler implements ApiHandler {
     private static final short FIRST_VERSION_WITH_ERROR_MESSAGE = 8;
 
     private final BrokerState state;
+    private final ProduceBackPressure backPressure;
 
-    ProduceHandler(BrokerState state) {
+    ProduceHandler(BrokerState state, ProduceBackPressure backPressure) {
         this.state = state;
+        this.backPressure = backPressure;
     }
 
     @Override
@@ -59,6 +67,7 @@ final class ProduceHandler implements ApiHandler {
             exchange.respondNothing();
         }
         boolean refuseTransactional = request.transactionalId() == null && hasTransactionalBatch(request);
+        BackPressuredAppends[] waiting = new BackPressuredAppends[1]; // created by the first full writer queue
         for (ProduceRequest.TopicProduceData topic : request.topicData()) {
             ProduceResponse.TopicProduceResponse topicResponse = new ProduceResponse.TopicProduceResponse()
                     .setName(topic.name());
@@ -82,14 +91,19 @@ final class ProduceHandler implements ApiHandler {
                     done.run();
                     continue;
                 }
-                append(topic.name(), data, result, exchange.version(), done);
+                append(topic.name(), data, result, exchange, done, waiting);
             }
+        }
+        if (waiting[0] != null) {
+            waiting[0].handlerDone();
         }
         done.run();
     }
 
     private void append(String topic, ProduceRequest.PartitionProduceData data,
-                        ProduceResponse.PartitionProduceResponse result, short version, Runnable done) {
+                        ProduceResponse.PartitionProduceResponse result, Exchange exchange, Runnable done,
+                        BackPressuredAppends[] waiting) {
+        short version = exchange.version();
         if (TopicNames.isReserved(topic)) { // Kafka: clients cannot append to internal topics
             fail(result, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + topic, version);
             done.run();
@@ -104,24 +118,35 @@ final class ProduceHandler implements ApiHandler {
             return;
         }
         ByteBuffer records = ((BufferRecords) data.records()).buffer();
-        try {
-            partition.appendBatchAsync(records, (baseOffset, lastOffset, error) -> {
-                if (error == null) {
-                    result.setBaseOffset(baseOffset);
-                    if (version >= FIRST_VERSION_WITH_LOG_START_OFFSET) {
-                        result.setLogStartOffset(partition.earliestOffset());
-                    }
-                } else {
-                    fail(result, ErrorMapper.toError(error), error.getMessage(), version);
-                    addRecordErrors(result, error, version);
+        AppendCallback appended = (baseOffset, lastOffset, error) -> {
+            if (error == null) {
+                result.setBaseOffset(baseOffset);
+                if (version >= FIRST_VERSION_WITH_LOG_START_OFFSET) {
+                    result.setLogStartOffset(partition.earliestOffset());
                 }
-                done.run();
-            });
+            } else {
+                fail(result, ErrorMapper.toError(error), error.getMessage(), version);
+                addRecordErrors(result, error, version);
+            }
+            done.run();
+        };
+        try {
+            if (partition.tryAppendBatchAsync(records, appended) == Admission.QUEUED) {
+                return;
+            }
         } catch (FjordException e) {
             fail(result, ErrorMapper.toError(e), e.getMessage(), version);
             addRecordErrors(result, e, version);
             done.run();
+            return;
         }
+        if (waiting[0] == null) {
+            waiting[0] = new BackPressuredAppends(exchange, backPressure);
+        }
+        waiting[0].add(partition, records, appended, error -> {
+            fail(result, ErrorMapper.toError(error), error.getMessage(), version);
+            done.run();
+        });
     }
 
     private static void fail(ProduceResponse.PartitionProduceResponse result, Errors error, String message,
