@@ -31,9 +31,6 @@ class SendfileFloorTest {
                     result.reader() + " CPU " + result.medianCpuSecondsPerGb());
             assertTrue(result.medianMegabytesPerSecond() > 0, result.reader() + " rate");
         }
-        // The paced reader holds 200 MB/s: 4 MB cannot arrive in much less than 20 ms.
-        SendfileFloor.Result paced = results.get(1);
-        assertTrue(paced.medianMegabytesPerSecond() < 300, "paced reader went " + paced.medianMegabytesPerSecond() + " MB/s");
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count(), "scratch file deleted");
         }

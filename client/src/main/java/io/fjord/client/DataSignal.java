@@ -28,6 +28,11 @@ final class DataSignal implements AppendListener {
         }
     }
 
+    /** @return whether a poll waits in {@link #await} now (tests use it as a latch) */
+    synchronized boolean hasWaiters() {
+        return waiters > 0;
+    }
+
     synchronized long sequence() {
         return sequence;
     }

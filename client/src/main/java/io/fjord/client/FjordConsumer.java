@@ -436,6 +436,11 @@ final class FjordConsumer<K, V> implements Consumer<K, V> {
         }
     }
 
+    /** @return whether a poll is waiting for data right now (package-private: the wake-up tests' latch) */
+    boolean isWaitingForData() {
+        return signal.hasWaiters();
+    }
+
     @Override
     public void wakeup() {
         wakeupRequested.set(true);

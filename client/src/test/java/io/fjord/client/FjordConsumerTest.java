@@ -1,5 +1,6 @@
 package io.fjord.client;
 
+import io.fjord.testsupport.Waits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -102,16 +103,16 @@ class FjordConsumerTest {
         try (Consumer<String, String> consumer = consumer(Map.of())) {
             consumer.assign(List.of(P0));
             assertEquals(0, consumer.position(P0));
+            // The append happens only once poll is waiting for data, so the test exercises the wake-up.
             Thread appender = new Thread(() -> {
-                sleep(200);
+                awaitWaitingPoll(consumer);
                 append(0, 1);
             });
             appender.start();
-            long start = System.nanoTime();
-            ConsumerRecords<String, String> records = consumer.poll(Duration.ofSeconds(10));
+            // No timeout returns this poll: only the append can (a lost wake-up fails the join below).
+            ConsumerRecords<String, String> records = consumer.poll(Duration.ofDays(1));
             appender.join();
             assertEquals(1, records.count());
-            assertTrue(System.nanoTime() - start < 9_000_000_000L, "woken by the append, not the timeout");
         }
     }
 
@@ -180,19 +181,20 @@ class FjordConsumerTest {
     void wakeupInterruptsAWaitingPoll() throws Exception {
         try (Consumer<String, String> consumer = consumer(Map.of())) {
             consumer.assign(List.of(P0));
+            // wakeup() before poll would also throw; waking a poll that waits is what this test is about.
             Thread waker = new Thread(() -> {
-                sleep(200);
+                awaitWaitingPoll(consumer);
                 consumer.wakeup();
             });
             waker.start();
-            assertThrows(WakeupException.class, () -> consumer.poll(Duration.ofSeconds(30)));
+            assertThrows(WakeupException.class, () -> consumer.poll(Duration.ofDays(1)));
             waker.join();
             assertEquals(0, consumer.poll(Duration.ZERO).count(), "one wakeup, one exception");
         }
     }
 
     @Test
-    void subscribedConsumerGetsEveryPartitionAndListenerCallbacks() {
+    void subscribedConsumerGetsEveryPartitionAndListenerCallbacks() throws Exception {
         append(0, 2);
         append(1, 3);
         List<String> events = new ArrayList<>();
@@ -210,12 +212,10 @@ class FjordConsumerTest {
                     events.add("assigned " + partitions.size());
                 }
             });
-            int total = 0;
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (total < 5 && System.currentTimeMillis() < deadline) {
-                total += consumer.poll(Duration.ofMillis(200)).count();
-            }
-            assertEquals(5, total);
+            int[] total = {0};
+            Waits.repeatUntil(Duration.ofSeconds(60), () -> (total[0] += consumer.poll(Duration.ofMillis(200)).count()) >= 5,
+                    () -> "5 records through the group, got " + total[0]);
+            assertEquals(5, total[0]);
             assertEquals(Set.of(P0, P1), consumer.assignment());
             assertTrue(consumer.groupMetadata().generationId() > 0);
             consumer.commitSync();
@@ -233,11 +233,15 @@ class FjordConsumerTest {
         }
     }
 
-    private static void sleep(long ms) {
+    /** Returns once {@code consumer}'s poll waits for data (the latch the wake-up tests need). */
+    private static void awaitWaitingPoll(Consumer<String, String> consumer) {
         try {
-            Thread.sleep(ms);
+            Waits.waitUntil(Duration.ofSeconds(60), ((FjordConsumer<String, String>) consumer)::isWaitingForData,
+                    () -> "poll waiting for data");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
+
 }

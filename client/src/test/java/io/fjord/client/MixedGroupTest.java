@@ -1,5 +1,6 @@
 package io.fjord.client;
 
+import io.fjord.testsupport.Waits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -71,8 +72,8 @@ class MixedGroupTest {
                         assignments, stop));
                 Future<?> b = threads.submit(() -> run("wire", new KafkaConsumer<String, String>(wire), consumed,
                         assignments, stop));
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (System.currentTimeMillis() < deadline) {
+                Waits.Deadline deadline = Waits.deadline(Duration.ofSeconds(120));
+                while (!deadline.passed()) {
                     Map<String, Set<TopicPartition>> snapshot = Map.copyOf(assignments);
                     if (consumed.size() == 10 && splitBetweenBoth(snapshot)) {
                         split = snapshot;

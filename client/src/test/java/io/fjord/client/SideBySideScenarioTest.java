@@ -1,5 +1,6 @@
 package io.fjord.client;
 
+import io.fjord.testsupport.Waits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -180,7 +181,7 @@ class SideBySideScenarioTest {
                                                         Map<Integer, Long> endOffsets) throws Exception {
         Map<String, String> consumed = new ConcurrentHashMap<>();
         Map<Integer, Long> committedProgress = new ConcurrentHashMap<>();
-        long deadline = System.currentTimeMillis() + SCENARIO_DEADLINE_MS;
+        Waits.Deadline deadline = Waits.deadline(Duration.ofMillis(SCENARIO_DEADLINE_MS));
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             List<Future<?>> members = new ArrayList<>();
@@ -204,7 +205,7 @@ class SideBySideScenarioTest {
     }
 
     private static void runMember(Consumer<String, String> consumer, Map<String, String> consumed,
-                                  Map<Integer, Long> committedProgress, Map<Integer, Long> endOffsets, long deadline) {
+                                  Map<Integer, Long> committedProgress, Map<Integer, Long> endOffsets, Waits.Deadline deadline) {
         try (consumer) {
             consumer.subscribe(List.of(TOPIC), new ConsumerRebalanceListener() {
                 @Override
@@ -216,7 +217,7 @@ class SideBySideScenarioTest {
                     System.out.println(Thread.currentThread().getName() + " assigned " + partitions);
                 }
             });
-            while (!endOffsets.equals(new TreeMap<>(committedProgress)) && System.currentTimeMillis() < deadline) {
+            while (!endOffsets.equals(new TreeMap<>(committedProgress)) && !deadline.passed()) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<String, String> r : records) {
                     consumed.put(r.partition() + ":" + r.offset(), describe(r));

@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import java.time.Duration;
+import io.fjord.testsupport.Waits;
 import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -144,10 +146,10 @@ class CrashRecoveryTest {
         Thread reader = startReader(child, lines, "child-stdout-" + round);
         int exitCode;
         try {
-            long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ACK_DEADLINE_MS);
+            Waits.Deadline deadline = Waits.deadline(Duration.ofMillis(ACK_DEADLINE_MS));
             int seen = 0;
             while (seen < killAfter) {
-                String line = lines.poll(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+                String line = lines.poll(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
                 if (line == null) {
                     fail("round " + round + ": only " + seen + " of " + killAfter + " acks within " + ACK_DEADLINE_MS
                             + " ms; child stderr:\n" + read(stderr));

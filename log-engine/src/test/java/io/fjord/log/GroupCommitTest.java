@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import java.time.Duration;
+import io.fjord.testsupport.Waits;
 import io.fjord.log.io.FileIo;
 import io.fjord.log.io.MillisClock;
 import io.fjord.log.io.OffsetCheckpointFile;
@@ -248,14 +250,14 @@ class GroupCommitTest {
 
     /** Polls {@code condition} until it holds; fails after 10 s. */
     private static void awaitTrue(Condition condition, String what) {
-        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
-            while (!condition.holds()) {
-                if (System.nanoTime() - deadlineNs > 0) {
-                    throw new AssertionError("timed out after 10 s waiting for " + what);
+            Waits.repeatUntil(Duration.ofSeconds(60), () -> {
+                if (condition.holds()) {
+                    return true;
                 }
                 LockSupport.parkNanos(1_000_000);
-            }
+                return false;
+            }, () -> "waiting for " + what);
         } catch (AssertionError e) {
             throw e;
         } catch (Exception e) {

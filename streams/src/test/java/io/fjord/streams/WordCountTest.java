@@ -1,5 +1,6 @@
 package io.fjord.streams;
 
+import io.fjord.testsupport.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -93,7 +94,7 @@ class WordCountTest {
 
     @AfterEach
     void noStreamsThreadsLeft() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Waits.Deadline deadline = Waits.deadline(Duration.ofSeconds(60));
         while (true) {
             List<String> left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
                     .map(Thread::getName)
@@ -103,9 +104,7 @@ class WordCountTest {
             if (left.isEmpty()) {
                 return;
             }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError("threads left running: " + left);
-            }
+            deadline.failIfPassed(() -> "threads left running: " + left);
             sleep(50);
         }
     }
@@ -267,12 +266,12 @@ class WordCountTest {
     }
 
     private static void awaitState(KafkaStreams streams, KafkaStreams.State state) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (streams.state() != state) {
-            if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError("KafkaStreams stayed " + streams.state() + ", expected " + state);
-            }
-            sleep(50);
+        try {
+            Waits.waitUntil(WAIT, () -> streams.state() == state,
+                    () -> "KafkaStreams stayed " + streams.state() + ", expected " + state);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + state, e);
         }
     }
 
@@ -281,12 +280,10 @@ class WordCountTest {
     /** Reads the output topic from the start (latest count per word) until it equals {@code expected}. */
     private static void awaitCounts(LogEngine engine, Broker broker, Map<String, Long> expected) {
         Map<String, Long> latest = new HashMap<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        Waits.Deadline deadline = Waits.deadline(WAIT);
         try (Consumer<String, Long> consumer = outputConsumer(engine, broker)) {
             while (!latest.equals(expected)) {
-                if (System.nanoTime() - deadline >= 0) {
-                    throw new AssertionError("counts " + latest + ", expected " + expected);
-                }
+                deadline.failIfPassed(() -> "counts " + latest + ", expected " + expected);
                 if (consumer.assignment().isEmpty()) {
                     List<TopicPartition> partitions = consumer.partitionsFor(OUT, Duration.ofSeconds(1)).stream()
                             .map(info -> new TopicPartition(info.topic(), info.partition())).toList();

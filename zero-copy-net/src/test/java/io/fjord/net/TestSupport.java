@@ -1,5 +1,7 @@
 package io.fjord.net;
 
+import java.time.Duration;
+import io.fjord.testsupport.Waits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -45,17 +47,11 @@ final class TestSupport {
 
     /** Polls {@code condition} every few milliseconds for at most {@link #WAIT_TIMEOUT_MS}. */
     static void await(final BooleanSupplier condition, final String what) {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_TIMEOUT_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("Timed out after " + WAIT_TIMEOUT_MS + " ms waiting for: " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("Interrupted waiting for: " + what);
-            }
+        try {
+            Waits.waitUntil(Duration.ofMillis(WAIT_TIMEOUT_MS), condition, () -> what);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("Interrupted waiting for: " + what);
         }
     }
 

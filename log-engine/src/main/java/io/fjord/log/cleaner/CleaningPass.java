@@ -112,9 +112,17 @@ final class CleaningPass {
                 }
                 continue; // one segment and nothing in it changed: left as it is
             }
-            hook.reached(CleanerHook.Point.SWAP_FILES_CREATED, first.baseOffset());
-            boolean swapped = log.replaceSegments(group, result,
-                    () -> hook.reached(CleanerHook.Point.OLD_SEGMENT_RENAMED, first.baseOffset()));
+            boolean swapped;
+            try {
+                hook.reached(CleanerHook.Point.SWAP_FILES_CREATED, first.baseOffset());
+                swapped = log.replaceSegments(group, result,
+                        () -> hook.reached(CleanerHook.Point.OLD_SEGMENT_RENAMED, first.baseOffset()));
+            } catch (IOException | RuntimeException | Error e) {
+                // The swap stopped part way: its files stay for the next open to finish or undo it
+                // (CleanerSwapRecovery), but this copy's descriptor must not outlive the pass.
+                closeAfterFailure(result, e);
+                throw e;
+            }
             if (!swapped) {
                 result.closeAndDelete();
                 return new Result(cleaned, -1, before, after);
@@ -333,5 +341,13 @@ final class CleaningPass {
     private static long saturatedAdd(long a, long b) {
         long sum = a + b;
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static void closeAfterFailure(LogSegment segment, Throwable failure) {
+        try {
+            segment.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 }

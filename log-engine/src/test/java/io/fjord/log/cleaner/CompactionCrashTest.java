@@ -1,5 +1,7 @@
 package io.fjord.log.cleaner;
 
+import java.time.Duration;
+import io.fjord.testsupport.Waits;
 import io.fjord.log.EngineConfig;
 import io.fjord.log.LogEngine;
 import io.fjord.log.Partition;
@@ -86,11 +88,11 @@ class CompactionCrashTest {
         reader.setDaemon(true);
         reader.start();
         try {
-            long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
+            Waits.Deadline deadline = Waits.deadline(Duration.ofMillis(DEADLINE_MS));
             int acks = 0;
             boolean paused = pause.equals("none");
             while (acks < killAfterAcks || !paused) {
-                String line = lines.poll(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+                String line = lines.poll(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
                 if (line == null || line == END_OF_OUTPUT) {
                     fail("round " + round + " (seed " + seed + "): child output ended or stalled after " + acks
                             + " acks, paused=" + paused + "; stderr:\n" + read(stderr));

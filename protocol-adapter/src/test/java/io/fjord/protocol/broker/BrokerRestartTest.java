@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.testsupport.Waits;
 import io.fjord.log.LogEngine;
 import io.fjord.testsupport.TestSeeds;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -103,7 +104,7 @@ class BrokerRestartTest {
             props.put(ProducerConfig.BATCH_SIZE_CONFIG, "4096"); // many small batches: the kill lands mid-stream
             KafkaProducer<String, String> producer = new KafkaProducer<>(props);
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                Waits.Deadline deadline = Waits.deadline(Duration.ofSeconds(90));
                 while (!killed.get()) {
                     int seq = sent++;
                     producer.send(new ProducerRecord<>(topic, seq % PARTITIONS, "k" + seq, "v" + seq),
@@ -119,9 +120,9 @@ class BrokerRestartTest {
                                     firstFailure.compareAndSet(null, exception);
                                 }
                             });
-                    if (System.nanoTime() - deadline > 0) {
-                        fail("only " + acked.size() + " acks after " + sent + " sends in 90 s; first failure: "
-                                + firstFailure.get() + "\nchild stderr:\n" + childLog("err"));
+                    if (deadline.passed()) {
+                        fail("only " + acked.size() + " acks after " + sent + " sends in " + deadline.timeout()
+                                + "; first failure: " + firstFailure.get() + "\nchild stderr:\n" + childLog("err"));
                     }
                 }
                 System.out.println("kill -9 with " + sent + " sent");
@@ -175,8 +176,8 @@ class BrokerRestartTest {
     }
 
     private String awaitBootstrap(Process child) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() - deadline < 0) {
+        Waits.Deadline deadline = Waits.deadline(Duration.ofSeconds(60));
+        while (!deadline.passed()) {
             for (String line : childLog("out").split("\n")) {
                 if (line.startsWith("BOOTSTRAP ")) {
                     return line.substring("BOOTSTRAP ".length()).trim();

@@ -74,8 +74,8 @@ class BrokerStartRaceTest {
 
     /** Connects as soon as the port accepts, sends Metadata, returns the response or what went wrong. */
     private static Object pollOnce(int port) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
+        Waits.Deadline deadline = Waits.deadline(Duration.ofSeconds(30));
+        while (!deadline.passed()) {
             Socket socket = new Socket();
             try (socket) {
                 try {

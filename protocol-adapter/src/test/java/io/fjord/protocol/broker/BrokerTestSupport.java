@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.testsupport.Waits;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -84,11 +85,9 @@ final class BrokerTestSupport {
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
         List<ConsumerRecord<K, V>> got = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Waits.Deadline deadline = Waits.deadline(timeout);
         while (!reachedEnd(consumer, end)) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("Timed out reading " + partitions + " to " + end + "; got " + got.size() + " records");
-            }
+            deadline.failIfPassed(() -> "reading " + partitions + " to " + end + "; got " + got.size() + " records");
             consumer.poll(Duration.ofMillis(200)).forEach(got::add);
         }
         return got;
@@ -138,7 +137,7 @@ final class BrokerTestSupport {
      */
     static String awaitLine(Process child, Path out, Path err, String prefix, Duration timeout)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Waits.Deadline deadline = Waits.deadline(timeout);
         while (true) {
             for (String line : readText(out).split("\n")) {
                 if (line.startsWith(prefix)) {
@@ -149,10 +148,8 @@ final class BrokerTestSupport {
                 fail("child " + child.pid() + " exited with " + child.exitValue() + " before printing '" + prefix
                         + "'; stderr:\n" + readText(err));
             }
-            if (System.nanoTime() - deadline > 0) {
-                fail("child " + child.pid() + " printed no '" + prefix + "' line in " + timeout + "; stderr:\n"
-                        + readText(err));
-            }
+            deadline.failIfPassed(() -> "child " + child.pid() + " printed no '" + prefix + "' line; stderr:\n"
+                    + readText(err));
             Thread.sleep(20);
         }
     }

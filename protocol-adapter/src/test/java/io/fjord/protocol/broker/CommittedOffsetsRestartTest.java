@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.testsupport.Waits;
 import io.fjord.log.LogEngine;
 import io.fjord.testsupport.TestSeeds;
 import org.apache.kafka.clients.admin.Admin;
@@ -195,13 +196,11 @@ class CommittedOffsetsRestartTest {
         try (KafkaConsumer<String, String> consumer =
                      new KafkaConsumer<>(BrokerTestSupport.groupConsumerProps(bootstrap, group))) {
             consumer.subscribe(List.of(TOPIC));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (consumer.assignment().size() < PARTITIONS) {
-                if (System.nanoTime() - deadline > 0) {
-                    fail("no full assignment in " + WAIT + ": " + consumer.assignment());
-                }
-                consumer.poll(Duration.ofMillis(100)); // records are not processed: the commits say where to resume
-            }
+            // Records are not processed: the commits say where to resume.
+            Waits.repeatUntil(WAIT, () -> {
+                consumer.poll(Duration.ofMillis(100));
+                return consumer.assignment().size() >= PARTITIONS;
+            }, () -> "a full assignment; have " + consumer.assignment());
             // The assignment starts an OffsetFetch to position the consumer; a later committed() for
             // the same partitions and generation reuses that pending request (ConsumerCoordinator's
             // pendingCommittedOffsetRequest) and would answer what was committed before our commits.
@@ -231,11 +230,12 @@ class CommittedOffsetsRestartTest {
         try (KafkaConsumer<String, String> consumer =
                      new KafkaConsumer<>(BrokerTestSupport.groupConsumerProps(bootstrap, group))) {
             consumer.subscribe(List.of(TOPIC));
-            long deadline = System.nanoTime() + WAIT.toNanos();
+            Waits.Deadline deadline = Waits.deadline(WAIT);
             int count = 0;
             while (count < expected || consumer.assignment().size() < PARTITIONS) {
-                if (System.nanoTime() - deadline > 0) {
-                    fail("resumed consumer got " + count + " of " + expected + " records in " + WAIT + ": " + got.keySet());
+                if (deadline.passed()) {
+                    fail("resumed consumer got " + count + " of " + expected + " records in " + WAIT + ": "
+                            + got.keySet());
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
                     String previous = got.computeIfAbsent(r.partition(), p -> new TreeMap<>()).put(r.offset(), r.value());

@@ -101,13 +101,10 @@ class ConsumerGroupCommandTest {
             props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "90000"); // stays a member while the tool runs
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
                 consumer.subscribe(List.of(TOPIC));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (consumer.assignment().size() < PARTITIONS) {
-                    if (System.nanoTime() - deadline > 0) {
-                        fail("no full assignment in 60 s: " + consumer.assignment());
-                    }
+                Waits.repeatUntil(Duration.ofSeconds(60), () -> {
                     consumer.poll(Duration.ofMillis(100));
-                }
+                    return consumer.assignment().size() >= PARTITIONS;
+                }, () -> "a full assignment; have " + consumer.assignment());
                 Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
                 for (int p = 0; p < PARTITIONS; p++) {
                     commits.put(tp(p), new OffsetAndMetadata(committed[p], "tool-test-" + p));

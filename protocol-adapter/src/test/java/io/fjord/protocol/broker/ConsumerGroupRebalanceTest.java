@@ -205,7 +205,7 @@ class ConsumerGroupRebalanceTest {
      */
     private static void awaitBalanced(String what, List<Member> members, ChildAssignment child, int each, long start)
             throws Exception {
-        long deadline = System.nanoTime() + STEP.toNanos();
+        Waits.Deadline deadline = Waits.deadline(STEP);
         while (true) {
             Map<String, Set<Integer>> owners = new LinkedHashMap<>();
             for (Member m : members) {
@@ -221,10 +221,8 @@ class ConsumerGroupRebalanceTest {
                 System.out.println(elapsed(start) + " balanced " + what + ": " + owners);
                 return;
             }
-            if (System.nanoTime() - deadline > 0) {
-                fail("no balanced assignment " + what + " within " + STEP + " (" + each + " partitions each): "
-                        + owners);
-            }
+            deadline.failIfPassed(() -> "no balanced assignment " + what + " (" + each + " partitions each): "
+                    + owners);
             Thread.sleep(20);
         }
     }

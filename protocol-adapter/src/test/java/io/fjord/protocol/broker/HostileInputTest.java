@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.testsupport.Waits;
 import io.fjord.log.LogEngine;
 import io.fjord.testsupport.TestSeeds;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -390,7 +391,7 @@ class HostileInputTest {
         byte[] buffer = new byte[64 * 1024];
         InputStream in = socket.getInputStream();
         long total = 0;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_TIMEOUT_MS);
+        Waits.Deadline deadline = Waits.deadline(Duration.ofMillis(READ_TIMEOUT_MS));
         try {
             while (true) {
                 int n = in.read(buffer);
@@ -399,7 +400,7 @@ class HostileInputTest {
                 }
                 total += n;
                 assertTrue(total < 64L * 1024 * 1024, "broker answered > 64 MiB to " + why);
-                assertTrue(System.nanoTime() - deadline < 0, "broker did not close after " + why);
+                deadline.failIfPassed(() -> "broker did not close after " + why);
             }
         } catch (SocketTimeoutException e) {
             fail("broker neither answered nor closed within " + READ_TIMEOUT_MS + " ms after " + why

@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.testsupport.Waits;
 import io.fjord.log.LogEngine;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -146,8 +147,8 @@ class KafkaClientsIntegrationTest {
         try (KafkaConsumer<String, String> consumer = consumer()) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (received < 100_000 && System.nanoTime() < deadline) {
+            Waits.Deadline deadline = Waits.deadline(Duration.ofSeconds(300));
+            while (received < 100_000 && !deadline.passed()) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                     Sent s = expected.remove(record.topic() + "/" + record.partition() + "/" + record.offset());
                     assertTrue(s != null, "unexpected or duplicate record " + record);
@@ -210,10 +211,10 @@ class KafkaClientsIntegrationTest {
                 consumer.assign(List.of(tp));
                 consumer.seekToBeginning(List.of(tp));
                 List<ConsumerRecord<String, String>> records = new ArrayList<>();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (records.size() < 6 && System.nanoTime() < deadline) {
+                Waits.repeatUntil(Duration.ofSeconds(60), () -> {
                     consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                }
+                    return records.size() >= 6;
+                }, () -> "6 records after the deletion point; got " + records.size());
                 assertEquals(6, records.size());
                 assertEquals(4, records.get(0).offset());
             }

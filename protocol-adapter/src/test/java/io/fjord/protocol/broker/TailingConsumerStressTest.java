@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.testsupport.Waits;
 import io.fjord.log.LogEngine;
 import io.fjord.log.TopicConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -124,16 +125,16 @@ class TailingConsumerStressTest {
         }
         long[] nextOffset = new long[PARTITIONS];
         long received = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Waits.Deadline deadline = Waits.deadline(Duration.ofSeconds(300));
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             consumer.assign(partitions);
             for (TopicPartition partition : partitions) {
                 consumer.seek(partition, 0);
             }
             while (received < (long) PARTITIONS * RECORDS_PER_PARTITION) {
-                if (System.nanoTime() - deadline > 0) {
-                    fail("received " + received + " records in 120 s; next offsets " + java.util.Arrays.toString(nextOffset));
-                }
+                long receivedSoFar = received;
+                deadline.failIfPassed(() -> "received " + receivedSoFar + " records; next offsets "
+                        + java.util.Arrays.toString(nextOffset));
                 if (producerFailure.get() != null) {
                     fail("producer failed", producerFailure.get());
                 }

@@ -1,5 +1,7 @@
 package io.fjord.protocol.broker;
 
+import java.time.Duration;
+import io.fjord.testsupport.Waits;
 import io.fjord.log.LogEngine;
 import io.fjord.log.record.RecordBatchBuilder;
 import io.fjord.protocol.Errors;
@@ -117,7 +119,7 @@ class WireProtocolTest {
     }
 
     @Test
-    void acksZeroGetsNoResponseButIsStoredAndOrderIsKept() throws IOException {
+    void acksZeroGetsNoResponseButIsStoredAndOrderIsKept() throws Exception {
         try (WireClient client = new WireClient(broker)) {
             client.send(ApiKey.PRODUCE, PRODUCE_VERSION, produce((short) 0, batch("fire and forget")));
             int id = client.send(ApiKey.API_VERSIONS, (short) 3, new ApiVersionsRequest());
@@ -125,10 +127,8 @@ class WireProtocolTest {
             ApiVersionsResponse versions = (ApiVersionsResponse) client.receive(ApiKey.API_VERSIONS, (short) 3, id);
             assertEquals(Errors.NONE.code(), versions.errorCode());
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (engine.partition("t", 0).latestOffset() < 1 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Waits.waitUntil(Duration.ofSeconds(60), () -> engine.partition("t", 0).latestOffset() >= 1,
+                () -> "the acks=0 batch appended");
         assertEquals(1, engine.partition("t", 0).latestOffset());
     }
 
