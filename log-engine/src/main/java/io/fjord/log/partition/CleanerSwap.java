@@ -32,9 +32,8 @@ final class CleanerSwap {
     /**
      * The base offset from which recovery checks offset continuity: {@code 0} when nothing was
      * ever cleaned, {@code Long.MAX_VALUE} when something may have been but no bound was recorded.
-     * {@code mayHaveBeenCleaned}: see {@link PartitionLog#open(java.nio.file.Path,
-     * io.fjord.log.TopicPartition, io.fjord.log.TopicConfig, long, long, boolean, io.fjord.log.io.FileIo,
-     * io.fjord.log.io.MillisClock, SegmentRetirer, int, boolean, io.fjord.log.EngineMetrics)}.
+     * {@code unrecorded}: the directory has no bound file but may have been cleaned (see the full
+     * form of {@code PartitionLog.open}).
      */
     static long cleanedBelowOnOpen(long recorded, boolean unrecorded) {
         return recorded != CleanedOffsetBound.UNKNOWN ? recorded : unrecorded ? Long.MAX_VALUE : 0;

@@ -20,10 +20,11 @@ final class LogFlusher {
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
 
-    LogFlusher(PartitionState state, long recoveryPoint) {
+    /** {@code lastFlushMs}: when the log was opened (everything below the recovery point was durable then). */
+    LogFlusher(PartitionState state, long recoveryPoint, long lastFlushMs) {
         this.state = state;
         this.recoveryPoint = recoveryPoint;
-        this.lastFlushMs = state.clock.nowMs();
+        this.lastFlushMs = lastFlushMs;
     }
 
     /** Every offset below this is fsynced. */

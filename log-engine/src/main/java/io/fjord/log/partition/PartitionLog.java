@@ -45,10 +45,10 @@ public final class PartitionLog implements Closeable {
     private final LogRetention retention;
     private final CleanerSwap cleaner;
 
-    private PartitionLog(PartitionState state, long recoveryPoint, long cleanedBelow, SegmentRetirer retirer,
-                         int maxDecompressedBatchBytes) {
+    private PartitionLog(PartitionState state, long recoveryPoint, long openedMs, long cleanedBelow,
+                         SegmentRetirer retirer, int maxDecompressedBatchBytes) {
         this.state = state;
-        this.flusher = new LogFlusher(state, recoveryPoint);
+        this.flusher = new LogFlusher(state, recoveryPoint, openedMs);
         this.appender = new LogAppender(state, flusher, maxDecompressedBatchBytes);
         this.reads = new LogReadView(state);
         this.retention = new LogRetention(state, retirer);
@@ -105,13 +105,14 @@ public final class PartitionLog implements Closeable {
                                     MillisClock clock, SegmentRetirer retirer, int maxDecompressedBatchBytes,
                                     boolean mayHaveBeenCleaned, EngineMetrics metrics) throws IOException {
         PartitionState state = new PartitionState(topicPartition, dir, config, io, clock, metrics);
+        long openedMs = clock.nowMs(); // flush.ms counts from here: loading may take a while
         try {
             long recorded = CleanedOffsetBound.read(dir);
             boolean unrecorded = recorded == CleanedOffsetBound.UNKNOWN && (mayHaveBeenCleaned || config.compact());
             long cleanedBelow = CleanerSwap.cleanedBelowOnOpen(recorded, unrecorded);
             long loadedRecoveryPoint = new LogLoader(state, cleanedBelow)
                     .load(recoveryPoint, checkpointedLogStartOffset, cleanShutdown);
-            PartitionLog log = new PartitionLog(state, loadedRecoveryPoint, cleanedBelow, retirer,
+            PartitionLog log = new PartitionLog(state, loadedRecoveryPoint, openedMs, cleanedBelow, retirer,
                     maxDecompressedBatchBytes);
             if (unrecorded && state.logEndOffset > 0) {
                 log.cleaner.recordCleanedBelowEnd();
