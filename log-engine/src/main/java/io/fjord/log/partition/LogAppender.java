@@ -33,6 +33,8 @@ final class LogAppender {
     private final SegmentRoller roller;
     private final LogFlusher flusher;
     private final RecordBatch batch = new RecordBatch();
+    /** Returned by every append, refilled each time (see {@link AppendResult}). */
+    private final AppendResult result = new AppendResult();
     private final ProducedBatchValidator recordsValidator;
     private final int maxDecompressedBatchBytes;
     private volatile AppendListener appendListener;
@@ -73,7 +75,7 @@ final class LogAppender {
         if (idempotentBatches > 0) {
             ProducerStateManager.LoggedBatch logged = loggedBatchDuplicated(records, start, end, idempotentBatches);
             if (logged != null) {
-                return AppendResult.duplicateOf(logged.firstOffset(), logged.lastOffset());
+                return result.duplicateOf(logged.firstOffset(), logged.lastOffset());
             }
         }
         if (cfg.compressionCodecId() != TopicConfig.COMPRESSION_PRODUCER) {
@@ -115,7 +117,7 @@ final class LogAppender {
         if (listener != null) {
             listener.onAppend(state.topicPartition, nextOffset);
         }
-        return AppendResult.appended(firstOffset, nextOffset - 1, end - start);
+        return result.appended(firstOffset, nextOffset - 1, end - start);
     }
 
     /**

@@ -184,7 +184,8 @@ public final class PartitionLog implements Closeable {
      * leader epoch in place (both outside the CRC), rolls the segment when due, writes, and
      * publishes the new log end offset.
      *
-     * <p>Writer thread only. Returns the offsets assigned, or for a retry the original ones.
+     * <p>Writer thread only. Returns the offsets assigned, or for a retry the original ones, in
+     * this log's reused {@link AppendResult}: valid until the next append.
      */
     public AppendResult append(ByteBuffer records, int leaderEpoch) {
         return appender.append(records, leaderEpoch);

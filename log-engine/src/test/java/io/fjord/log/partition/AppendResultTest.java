@@ -16,6 +16,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,12 @@ class AppendResultTest {
         return ByteBuffer.allocate(built.remaining()).put(built).flip();
     }
 
+    private static void assertResult(long base, long last, int bytes, boolean duplicate, AppendResult result) {
+        assertEquals(base + "-" + last + " " + bytes + " bytes" + (duplicate ? " duplicate" : ""),
+                result.baseOffset() + "-" + result.lastOffset() + " " + result.appendedBytes() + " bytes"
+                        + (result.duplicate() ? " duplicate" : ""));
+    }
+
     private PartitionLog open(boolean cleanShutdown) throws IOException {
         return PartitionLog.open(dir.resolve(TP.directoryName()), TP, TopicConfig.defaults(), 0, 0, cleanShutdown,
                 FileIo.DEFAULT, MillisClock.SYSTEM, (segment, delayMs) -> { });
@@ -50,12 +57,14 @@ class AppendResultTest {
             ByteBuffer first = batch(-1, 0, 3);
             int firstBytes = first.remaining();
             AppendResult a = log.append(first, 0);
-            assertEquals(new AppendResult(0, 2, firstBytes, false), a);
+            assertResult(0, 2, firstBytes, false, a);
             assertEquals(3, a.offsetCount());
 
             ByteBuffer second = batch(-1, 3, 2);
             int secondBytes = second.remaining();
-            assertEquals(new AppendResult(3, 4, secondBytes, false), log.append(second, 0));
+            AppendResult b = log.append(second, 0);
+            assertResult(3, 4, secondBytes, false, b);
+            assertSame(a, b, "the writer's result is reused: no allocation per append");
             assertEquals(5, log.logEndOffset());
         }
     }
@@ -64,20 +73,20 @@ class AppendResultTest {
     void aRetriedBatchIsADuplicateWithItsOriginalOffsetsAndWritesNothing() throws IOException {
         try (PartitionLog log = open(true)) {
             log.append(batch(-1, 0, 4), 0); // offsets 0..3 from another writer
-            AppendResult original = log.append(batch(PRODUCER, 0, 3), 0);
-            assertEquals(new AppendResult(4, 6, original.appendedBytes(), false), original);
-            AppendResult next = log.append(batch(PRODUCER, 3, 2), 0);
-            assertEquals(7, next.baseOffset());
+            ByteBuffer originalBatch = batch(PRODUCER, 0, 3);
+            int originalBytes = originalBatch.remaining();
+            assertResult(4, 6, originalBytes, false, log.append(originalBatch, 0));
+            assertEquals(7, log.append(batch(PRODUCER, 3, 2), 0).baseOffset());
             long sizeBefore = log.sizeBytes();
 
             AppendResult retry = log.append(batch(PRODUCER, 0, 3), 0);
             assertTrue(retry.duplicate());
-            assertEquals(new AppendResult(4, 6, 0, true), retry, "the first append's offsets, nothing written");
-            assertEquals(new AppendResult(7, 8, 0, true), log.append(batch(PRODUCER, 3, 2), 0));
+            assertResult(4, 6, 0, true, retry); // the first append's offsets, nothing written
+            assertResult(7, 8, 0, true, log.append(batch(PRODUCER, 3, 2), 0));
             assertEquals(9, log.logEndOffset());
             assertEquals(sizeBefore, log.sizeBytes());
 
-            // The next new batch is not mistaken for one: the result carries no state of the retry.
+            // The next new batch is not mistaken for one: the reused result keeps nothing of the retry.
             AppendResult after = log.append(batch(PRODUCER, 5, 1), 0);
             assertFalse(after.duplicate());
             assertEquals(9, after.baseOffset());
@@ -92,16 +101,8 @@ class AppendResultTest {
             log.append(batch(PRODUCER, 0, 2), 0);
         }
         try (PartitionLog log = open(false)) { // the producer state is rebuilt from the batch headers
-            assertEquals(new AppendResult(0, 1, 0, true), log.append(batch(PRODUCER, 0, 2), 0));
+            assertResult(0, 1, 0, true, log.append(batch(PRODUCER, 0, 2), 0));
             assertEquals(2, log.logEndOffset());
         }
-    }
-
-    @Test
-    void anInconsistentResultIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new AppendResult(-1, 0, 10, false));
-        assertThrows(IllegalArgumentException.class, () -> new AppendResult(5, 4, 10, false));
-        assertThrows(IllegalArgumentException.class, () -> new AppendResult(0, 0, -1, false));
-        assertThrows(IllegalArgumentException.class, () -> new AppendResult(0, 0, 10, true));
     }
 }
