@@ -121,7 +121,7 @@ public class RawLogAppendBenchmark {
 
     private long append(ByteBuffer batch, LogBytesCounter counter) {
         batch.position(0);
-        long offset = log.append(batch, RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH);
+        long offset = log.append(batch, RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH).baseOffset();
         if (sync) {
             log.flush();
         }

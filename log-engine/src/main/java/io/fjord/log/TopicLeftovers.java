@@ -50,7 +50,7 @@ final class TopicLeftovers {
                         + " I/O error cut it short); deleting {1} partition director{2}", name, leftovers.size(),
                         leftovers.size() == 1 ? "y" : "ies");
                 for (Path dir : leftovers) {
-                    LogEngine.deleteRecursively(dir);
+                    DataDirectory.deleteRecursively(dir);
                 }
                 metrics.unfinishedTopicCreationRemoved();
             }
@@ -70,7 +70,7 @@ final class TopicLeftovers {
                 if (tp.partition() >= count) {
                     LOG.log(System.Logger.Level.WARNING, "Removing {0}: topic {1} has {2} partitions (an addition of"
                             + " partitions did not finish)", dir, entry.getKey(), count);
-                    LogEngine.deleteRecursively(dir);
+                    DataDirectory.deleteRecursively(dir);
                     metrics.strayPartitionDirectoryRemoved();
                 }
             }
@@ -81,7 +81,7 @@ final class TopicLeftovers {
     void finishDeletion(String name) throws IOException {
         LOG.log(System.Logger.Level.WARNING, "Finishing the interrupted deletion of topic {0}", name);
         for (Path dir : partitionDirectoriesByTopic().getOrDefault(name, List.of())) {
-            LogEngine.deleteRecursively(dir);
+            DataDirectory.deleteRecursively(dir);
         }
         metadataFiles.delete(name);
         metrics.interruptedTopicDeletionFinished();

@@ -135,6 +135,52 @@ class GroupCommitTest {
         }
     }
 
+    /**
+     * The writer's per-cycle bookkeeping of logs awaiting an fsync: one writer serves several sync
+     * partitions, a cycle touches several of them, and a partition comes back in later cycles. An
+     * acknowledged append must be below its own partition's recovery point when it returns; a log
+     * left marked from an earlier cycle would never be fsynced again (and its appends never
+     * acknowledged), and one left out of a cycle would be acknowledged unsynced.
+     */
+    @Test
+    void everyAcknowledgedSyncAppendIsBelowItsOwnPartitionsRecoveryPoint() throws Exception {
+        int partitions = 4;
+        int threads = 4;
+        int perThread = 300;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (LogEngine engine = LogEngine.open(EngineConfig.builder(dir).writerThreads(1).build())) {
+            engine.createTopic("t", partitions, TopicConfig.of(Map.of("durability", "sync")));
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        Partition p = engine.partition("t", (thread + i) % partitions);
+                        long offset = p.append(null, bytes(thread + "-" + i), i);
+                        long recoveryPoint = p.log().recoveryPoint();
+                        assertTrue(recoveryPoint > offset, p + ": offset " + offset
+                                + " acknowledged with the recovery point at " + recoveryPoint);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+            long total = 0;
+            for (int p = 0; p < partitions; p++) {
+                total += engine.partition("t", p).latestOffset();
+            }
+            assertEquals(threads * perThread, total);
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void durabilityNoneNeverFsyncsOnAppend() throws Exception {
         CountingFileIo io = new CountingFileIo();

@@ -192,7 +192,7 @@ class LogEngineApiTest {
     void aFreshDataDirectoryGetsAClusterIdInKafkasFormat() throws Exception {
         Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < 1000; i++) {
-            String id = LogEngine.newClusterId();
+            String id = DataDirectory.newClusterId();
             assertTrue(id.matches("[A-Za-z0-9_][A-Za-z0-9_-]{21}"), id); // 16 bytes, URL-safe base64, no '-' first
             assertTrue(seen.add(id), "ids repeat: " + id);
         }

@@ -220,7 +220,7 @@ class TopicCreationAtomicityTest {
             engine.createTopic("old", 3, TopicConfig.of(Map.of("retention.ms", "60000")));
             engine.partition("old", 0).append(bytes("k"), bytes("v"), 1);
         }
-        LogEngine.deleteRecursively(dir.resolve("old-2"));
+        DataDirectory.deleteRecursively(dir.resolve("old-2"));
         try (LogEngine engine = LogEngine.open(dir)) {
             assertEquals(3, engine.partitionCount("old"));
             assertEquals(1, engine.partition("old", 0).latestOffset());

@@ -27,26 +27,25 @@ public final class ProducerStateManager {
     private final TopicPartition topicPartition;
     private final Map<Long, ProducerEntry> producers = new ConcurrentHashMap<>();
 
-    // Result of the last check that found a duplicate (writer thread only).
-    private long duplicateFirstOffset;
-    private long duplicateLastOffset;
-
     public ProducerStateManager(TopicPartition topicPartition) {
         this.topicPartition = topicPartition;
     }
 
+    /** Where a batch that a retry duplicates was appended: its first and last offsets. */
+    public record LoggedBatch(long firstOffset, long lastOffset) {
+    }
+
     /**
-     * Checks a batch from producer {@code producerId}. Returns true when it duplicates a batch
-     * already in the log ({@link #duplicateFirstOffset()} then has its offsets), false when it
-     * may be appended.
+     * Checks a batch from producer {@code producerId}. Returns where it was appended when it
+     * duplicates a batch already in the log, null when it may be appended.
      *
      * @throws InvalidProducerEpochException for an epoch older than the current one
      * @throws OutOfOrderSequenceException   for a sequence that does not follow the last batch
      */
-    public boolean isDuplicate(long producerId, short epoch, int firstSequence, int lastSequence) {
+    public LoggedBatch findDuplicate(long producerId, short epoch, int firstSequence, int lastSequence) {
         ProducerEntry entry = producers.get(producerId);
         if (entry == null) {
-            return false; // unknown (new, or its state expired or was retained away): accept
+            return null; // unknown (new, or its state expired or was retained away): accept
         }
         if (epoch < entry.epoch) {
             throw new InvalidProducerEpochException(topicPartition + ": producer " + producerId + " epoch " + epoch
@@ -57,28 +56,18 @@ public final class ProducerStateManager {
                 throw new OutOfOrderSequenceException(topicPartition + ": producer " + producerId + " bumped its epoch to "
                         + epoch + " but starts at sequence " + firstSequence + ", not 0");
             }
-            return false;
+            return null;
         }
         int slot = entry.find(firstSequence, lastSequence);
         if (slot >= 0) {
-            duplicateFirstOffset = entry.firstOffsets[slot];
-            duplicateLastOffset = entry.lastOffsets[slot];
-            return true;
+            return new LoggedBatch(entry.firstOffsets[slot], entry.lastOffsets[slot]); // a retry: rare
         }
         int expected = nextSequence(entry.lastSequence());
         if (firstSequence != expected) {
             throw new OutOfOrderSequenceException(topicPartition + ": producer " + producerId + " sent sequence "
                     + firstSequence + " where " + expected + " was expected");
         }
-        return false;
-    }
-
-    public long duplicateFirstOffset() {
-        return duplicateFirstOffset;
-    }
-
-    public long duplicateLastOffset() {
-        return duplicateLastOffset;
+        return null;
     }
 
     /** Records a batch that was appended (or found in the log during rebuild). */

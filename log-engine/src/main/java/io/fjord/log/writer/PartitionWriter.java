@@ -2,10 +2,14 @@ package io.fjord.log.writer;
 
 import io.fjord.log.FjordException;
 import io.fjord.log.LogStorageException;
+import io.fjord.log.partition.AppendResult;
 import io.fjord.log.partition.PartitionLog;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -47,7 +51,10 @@ final class PartitionWriter implements Runnable {
     private final StorageOutcomeListener storage;
     private final Thread thread;
     private final List<AppendRequest> awaitingSync = new ArrayList<>();
+    /** The logs to fsync at the end of this cycle, in the order of their first append. */
     private final List<PartitionLog> logsToSync = new ArrayList<>();
+    /** The same logs, to find in O(1) whether one is already listed (a cycle may touch hundreds). */
+    private final Set<PartitionLog> logsPendingSync = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile boolean running = true;
     private volatile boolean parked;
     private int idleCount;
@@ -153,8 +160,9 @@ final class PartitionWriter implements Runnable {
             return;
         }
         try {
-            request.baseOffset = log.append(request.records, request.leaderEpoch);
-            request.lastOffset = log.lastAppendLastOffset();
+            AppendResult result = log.append(request.records, request.leaderEpoch);
+            request.baseOffset = result.baseOffset();
+            request.lastOffset = result.lastOffset();
         } catch (FjordException e) {
             if (e instanceof LogStorageException storageFailure) {
                 storage.onStorageFailure(storageFailure);
@@ -168,9 +176,9 @@ final class PartitionWriter implements Runnable {
         }
         storage.onWriteSucceeded();
         if (log.config().syncDurability()) {
+            // A retry answered from the producer state waits too: its original may be in this cycle.
             awaitingSync.add(request);
-            if (!log.syncPending()) {
-                log.syncPending(true);
+            if (logsPendingSync.add(log)) {
                 logsToSync.add(log);
             }
         } else {
@@ -180,7 +188,6 @@ final class PartitionWriter implements Runnable {
 
     private void syncAndAcknowledge() {
         for (PartitionLog log : logsToSync) {
-            log.syncPending(false);
             FjordException failure = null;
             try {
                 log.flush();
@@ -201,6 +208,7 @@ final class PartitionWriter implements Runnable {
             }
         }
         logsToSync.clear();
+        logsPendingSync.clear();
         awaitingSync.clear();
     }
 
