@@ -2,6 +2,7 @@ package io.fjord.log.partition;
 
 import io.fjord.index.CorruptIndexException;
 import io.fjord.log.AppendListener;
+import io.fjord.log.LogEndPosition;
 import io.fjord.log.EngineClosedException;
 import io.fjord.log.EngineConfig;
 import io.fjord.log.EngineMetrics;
@@ -325,6 +326,12 @@ public final class PartitionLog implements Closeable {
     /** The next offset to be assigned: readers see every offset below it. */
     public long logEndOffset() {
         return logEndOffset;
+    }
+
+    /** The log end as offset and active segment position (published size read after the segment); any thread. */
+    public LogEndPosition endPosition() {
+        LogSegment segment = activeSegment;
+        return new LogEndPosition(logEndOffset, segment.baseOffset(), segment.sizeBytes());
     }
 
     public long logStartOffset() {
@@ -877,6 +884,10 @@ public final class PartitionLog implements Closeable {
         closed = true;
         synchronized (cleanerLock) {
             deleteFiles();
+        }
+        AppendListener listener = appendListener; // waiting fetches learn the partition is gone
+        if (listener != null) {
+            listener.onAppend(topicPartition, logEndOffset);
         }
     }
 
