@@ -1,0 +1,185 @@
+package io.fjord.protocol.broker;
+
+import io.fjord.log.LogEngine;
+import io.fjord.net.ListenSocket;
+import io.fjord.net.NetServer;
+import io.fjord.protocol.Errors;
+import io.fjord.protocol.message.ApiKey;
+import io.fjord.protocol.message.FetchRequest;
+import io.fjord.protocol.message.FetchResponse;
+import io.fjord.testsupport.Waits;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fetches parked in the purgatory, seen through a broker whose partition reads are counted: a
+ * parked fetch compares log end positions and reads only once, when it completes; it answers a
+ * partition deleted under it, the purgatory's bound, and the purgatory's close.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ParkedFetchTest {
+    private static final short FETCH_VERSION = 12;
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+    private LogEngine engine;
+    private FetchPurgatory purgatory;
+    private NetServer server;
+    private int port;
+
+    private void start(int maxWaitingFetches) throws IOException {
+        engine = LogEngine.open(dir);
+        engine.createTopic("hot", 1);
+        engine.createTopic("cold", 1);
+        BrokerConfig config = BrokerConfig.builder().listener("127.0.0.1", 0).maxWaitingFetches(maxWaitingFetches).build();
+        ListenSocket socket = Broker.listen(config);
+        port = socket.boundAddress().getPort();
+        BrokerState state = new BrokerState(engine, config, "127.0.0.1", port);
+        purgatory = new FetchPurgatory(config.maxWaitingFetches(), (partition, offset, maxBytes) -> {
+            reads.computeIfAbsent(partition.topicPartition().topic(), t -> new AtomicInteger()).incrementAndGet();
+            return partition.read(offset, maxBytes);
+        });
+        engine.addAppendListener(purgatory);
+        server = NetServer.start(socket, new KafkaRequestRouter(state, purgatory));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (purgatory != null) {
+            engine.removeAppendListener(purgatory);
+            purgatory.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private int reads(String topic) {
+        AtomicInteger count = reads.get(topic);
+        return count == null ? 0 : count.get();
+    }
+
+    private static FetchRequest fetch(int minBytes, String... topics) {
+        FetchRequest request = new FetchRequest().setReplicaId(-1).setMaxWaitMs(30_000).setMinBytes(minBytes)
+                .setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(-1);
+        for (String name : topics) {
+            FetchRequest.FetchTopic topic = new FetchRequest.FetchTopic().setTopic(name);
+            topic.partitions().add(new FetchRequest.FetchPartition().setPartition(0).setFetchOffset(0)
+                    .setPartitionMaxBytes(1 << 20));
+            request.topics().add(topic);
+        }
+        return request;
+    }
+
+    private void append(String topic, int valueBytes) {
+        byte[] value = "x".repeat(valueBytes).getBytes(StandardCharsets.UTF_8);
+        engine.partition(topic, 0).append(null, value, 1L);
+    }
+
+    private static FetchResponse.PartitionData partition(FetchResponse response, String topic) {
+        return response.responses().stream().filter(t -> t.topic().equals(topic)).findFirst().orElseThrow()
+                .partitions().get(0);
+    }
+
+    private static int recordBytes(FetchResponse.PartitionData data) {
+        return data.records() == null ? 0 : data.records().sizeInBytes();
+    }
+
+    @Test
+    void aParkedFetchComparesPositionsAndReadsOnlyWhenItCompletes() throws Exception {
+        start(BrokerConfig.DEFAULT_MAX_WAITING_FETCHES);
+        try (WireClient consumer = new WireClient(port)) {
+            int id = consumer.send(ApiKey.FETCH, FETCH_VERSION, fetch(4_096, "hot", "cold"));
+            Waits.waitUntil(Duration.ofSeconds(30), () -> purgatory.waitingCount() == 1, () -> "the fetch parks");
+            assertEquals(1, reads("hot"), "read once on arrival");
+            assertEquals(1, reads("cold"), "read once on arrival");
+
+            // Small appends to one partition: each is checked (positions compared), none reads.
+            int smallAppends = 5;
+            for (int i = 1; i <= smallAppends; i++) {
+                long before = purgatory.checksRun();
+                append("hot", 100);
+                Waits.waitUntil(Duration.ofSeconds(30), () -> purgatory.checksRun() > before,
+                        () -> "the append is checked");
+            }
+            assertEquals(1, purgatory.waitingCount(), "5 small records are under min_bytes");
+            assertEquals(1, reads("hot"), "no partition is read again while the fetch waits");
+            assertEquals(1, reads("cold"), "no partition is read again while the fetch waits");
+
+            append("hot", 5_000); // now min_bytes is met
+            FetchResponse response = (FetchResponse) consumer.receive(ApiKey.FETCH, FETCH_VERSION, id);
+            assertEquals(Errors.NONE.code(), partition(response, "hot").errorCode());
+            assertTrue(recordBytes(partition(response, "hot")) >= 4_096, "the answer holds what was appended");
+            assertEquals(smallAppends + 1, partition(response, "hot").highWatermark());
+            assertEquals(0, recordBytes(partition(response, "cold")));
+            assertEquals(2, reads("hot"), "read once more, to build the response");
+            assertEquals(2, reads("cold"), "read once more, to build the response");
+            assertEquals(0, purgatory.waitingCount());
+        }
+    }
+
+    @Test
+    void aFetchOnAPartitionDeletedWhileItWaitsIsAnsweredWithTheError() throws Exception {
+        start(BrokerConfig.DEFAULT_MAX_WAITING_FETCHES);
+        try (WireClient consumer = new WireClient(port)) {
+            int id = consumer.send(ApiKey.FETCH, FETCH_VERSION, fetch(1, "cold"));
+            Waits.waitUntil(Duration.ofSeconds(30), () -> purgatory.waitingCount() == 1, () -> "the fetch parks");
+            engine.deleteTopic("cold");
+            // Answered because the deletion signals the partition, not because max_wait_ms ran out.
+            Waits.waitUntil(Duration.ofSeconds(20), () -> purgatory.waitingCount() == 0, () -> "the fetch is answered");
+            FetchResponse response = (FetchResponse) consumer.receive(ApiKey.FETCH, FETCH_VERSION, id);
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), partition(response, "cold").errorCode());
+        }
+    }
+
+    @Test
+    void beyondTheBoundAFetchIsAnsweredAtOnceWithWhatThereIs() throws Exception {
+        start(1);
+        try (WireClient first = new WireClient(port); WireClient second = new WireClient(port)) {
+            int waitingId = first.send(ApiKey.FETCH, FETCH_VERSION, fetch(1, "hot"));
+            Waits.waitUntil(Duration.ofSeconds(30), () -> purgatory.waitingCount() == 1, () -> "the fetch parks");
+            FetchResponse refused = (FetchResponse) second.call(ApiKey.FETCH, FETCH_VERSION, fetch(1, "hot"));
+            assertEquals(Errors.NONE.code(), partition(refused, "hot").errorCode());
+            assertEquals(0, recordBytes(partition(refused, "hot")), "answered empty, not parked");
+            assertEquals(1, purgatory.waitingCount());
+            append("hot", 10);
+            FetchResponse woken = (FetchResponse) first.receive(ApiKey.FETCH, FETCH_VERSION, waitingId);
+            assertTrue(recordBytes(partition(woken, "hot")) > 0);
+        }
+    }
+
+    @Test
+    void closingThePurgatoryAnswersEveryWaitingFetch() throws Exception {
+        start(BrokerConfig.DEFAULT_MAX_WAITING_FETCHES);
+        try (WireClient a = new WireClient(port); WireClient b = new WireClient(port)) {
+            int idA = a.send(ApiKey.FETCH, FETCH_VERSION, fetch(1, "hot"));
+            int idB = b.send(ApiKey.FETCH, FETCH_VERSION, fetch(1, "hot", "cold"));
+            Waits.waitUntil(Duration.ofSeconds(30), () -> purgatory.waitingCount() == 2, () -> "both fetches park");
+            purgatory.close();
+            FetchResponse answerA = (FetchResponse) a.receive(ApiKey.FETCH, FETCH_VERSION, idA);
+            FetchResponse answerB = (FetchResponse) b.receive(ApiKey.FETCH, FETCH_VERSION, idB);
+            assertEquals(Errors.NONE.code(), partition(answerA, "hot").errorCode());
+            assertEquals(Errors.NONE.code(), partition(answerB, "cold").errorCode());
+            assertEquals(0, purgatory.waitingCount());
+        }
+    }
+}
