@@ -1,6 +1,7 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
+import io.fjord.log.TopicConfig;
 import io.fjord.net.ListenSocket;
 import io.fjord.net.NetServer;
 import io.fjord.protocol.Errors;
@@ -33,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ParkedFetchTest {
     private static final short FETCH_VERSION = 12;
+    /** Longer than the client socket's 30 s timeout: an answer seen here never comes from expiry. */
+    private static final int MAX_WAIT_MS = 600_000;
 
     @TempDir
     Path dir;
@@ -47,7 +50,9 @@ class ParkedFetchTest {
         engine = LogEngine.open(dir);
         engine.createTopic("hot", 1);
         engine.createTopic("cold", 1);
-        BrokerConfig config = BrokerConfig.builder().listener("127.0.0.1", 0).maxWaitingFetches(maxWaitingFetches).build();
+        engine.createTopic("small-segments", 1, TopicConfig.of(Map.of(TopicConfig.SEGMENT_BYTES, "1024")));
+        BrokerConfig config = BrokerConfig.builder().listener("127.0.0.1", 0).maxWaitingFetches(maxWaitingFetches)
+                .maxFetchWaitMs(MAX_WAIT_MS).build();
         ListenSocket socket = Broker.listen(config);
         port = socket.boundAddress().getPort();
         BrokerState state = new BrokerState(engine, config, "127.0.0.1", port);
@@ -79,7 +84,7 @@ class ParkedFetchTest {
     }
 
     private static FetchRequest fetch(int minBytes, String... topics) {
-        FetchRequest request = new FetchRequest().setReplicaId(-1).setMaxWaitMs(30_000).setMinBytes(minBytes)
+        FetchRequest request = new FetchRequest().setReplicaId(-1).setMaxWaitMs(MAX_WAIT_MS).setMinBytes(minBytes)
                 .setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(-1);
         for (String name : topics) {
             FetchRequest.FetchTopic topic = new FetchRequest.FetchTopic().setTopic(name);
@@ -134,6 +139,31 @@ class ParkedFetchTest {
             assertEquals(2, reads("hot"), "read once more, to build the response");
             assertEquals(2, reads("cold"), "read once more, to build the response");
             assertEquals(0, purgatory.waitingCount());
+        }
+    }
+
+    /** Positions of two segments cannot be subtracted: a roll answers the fetch with what there is (as Kafka's). */
+    @Test
+    void aSegmentRollCompletesAParkedFetch() throws Exception {
+        start(BrokerConfig.DEFAULT_MAX_WAITING_FETCHES);
+        while (engine.partition("small-segments", 0).endPosition().segmentBaseOffset() == 0) {
+            append("small-segments", 100); // fill the first segment until the log rolls
+        }
+        long end = engine.partition("small-segments", 0).latestOffset();
+        try (WireClient consumer = new WireClient(port)) {
+            FetchRequest request = fetch(1 << 20, "small-segments");
+            request.topics().get(0).partitions().get(0).setFetchOffset(end);
+            int id = consumer.send(ApiKey.FETCH, FETCH_VERSION, request);
+            Waits.waitUntil(Duration.ofSeconds(30), () -> purgatory.waitingCount() == 1, () -> "the fetch parks");
+            long base = engine.partition("small-segments", 0).endPosition().segmentBaseOffset();
+            while (engine.partition("small-segments", 0).endPosition().segmentBaseOffset() == base) {
+                append("small-segments", 100);
+            }
+            FetchResponse response = (FetchResponse) consumer.receive(ApiKey.FETCH, FETCH_VERSION, id);
+            FetchResponse.PartitionData data = partition(response, "small-segments");
+            assertEquals(Errors.NONE.code(), data.errorCode());
+            assertTrue(recordBytes(data) > 0, "what was appended before the roll");
+            assertTrue(recordBytes(data) < 1 << 20, "answered on the roll, not on min_bytes");
         }
     }
 
