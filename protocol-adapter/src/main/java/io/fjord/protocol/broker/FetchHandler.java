@@ -85,15 +85,16 @@ final class FetchHandler implements ApiHandler {
      * A partition a parked fetch watches: where the log ended just before the fetch read it, and
      * how many bytes that read found. Immutable; the fetch's state lives in the log, not here.
      */
-    private record WatchedPartition(Partition partition, String topic, int index, LogEndPosition endAtRead,
-                                    long bytesAtRead, int maxBytes) {
+    private record WatchedPartition(Partition partition, String topic, int index, long fetchOffset,
+                                    LogEndPosition endAtRead, long bytesAtRead, int maxBytes) {
     }
 
     /**
      * A fetch waiting for min_bytes. Its check compares each partition's current end with the
      * end it remembered (Kafka's DelayedFetch with LogOffsetMetadata): bytes appended in the same
-     * segment count up to partition_max_bytes; a rolled or replaced log, a deleted partition, or
-     * enough bytes complete it, and only then it reads and answers.
+     * segment count up to partition_max_bytes; a fetch offset in an older segment, a rolled or
+     * replaced log, a deleted partition, or enough bytes complete it, and only then it reads and
+     * answers.
      */
     private final class DelayedFetch extends DelayedOperation {
         private final Exchange exchange;
@@ -122,6 +123,11 @@ final class FetchHandler implements ApiHandler {
                 }
                 LogEndPosition now = current.endPosition();
                 LogEndPosition then = w.endAtRead;
+                if (w.fetchOffset < then.segmentBaseOffset()) {
+                    // Behind, in an older segment: a read stops at that segment's end, so the bytes
+                    // cannot be measured, and waiting could not add any. Kafka answers at once too.
+                    return forceComplete();
+                }
                 if (now.offset() == then.offset()) {
                     available += w.bytesAtRead;
                 } else if (!then.sameSegmentAs(now) || now.offset() < then.offset()) {
@@ -205,8 +211,8 @@ final class FetchHandler implements ApiHandler {
                 data.setLogStartOffset(partition.earliestOffset());
             }
             if (watch != null) {
-                watch.add(new WatchedPartition(partition, topic, requested.partition(), endAtRead, bytes,
-                        partitionMaxBytes));
+                watch.add(new WatchedPartition(partition, topic, requested.partition(), requested.fetchOffset(),
+                        endAtRead, bytes, partitionMaxBytes));
             }
         } catch (FjordException e) {
             data.setErrorCode(ErrorMapper.toError(e).code());

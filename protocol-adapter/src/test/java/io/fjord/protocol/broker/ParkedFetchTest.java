@@ -167,6 +167,23 @@ class ParkedFetchTest {
         }
     }
 
+    /** A consumer behind, in an older segment, is answered at once: a read stops at that segment's end. */
+    @Test
+    void aFetchFromAnOlderSegmentIsAnsweredAtOnceWhateverItsMinBytes() throws Exception {
+        start(BrokerConfig.DEFAULT_MAX_WAITING_FETCHES);
+        while (engine.partition("small-segments", 0).endPosition().segmentBaseOffset() == 0) {
+            append("small-segments", 100);
+        }
+        try (WireClient consumer = new WireClient(port)) {
+            FetchResponse response = (FetchResponse) consumer.call(ApiKey.FETCH, FETCH_VERSION,
+                    fetch(1 << 20, "small-segments"));
+            FetchResponse.PartitionData data = partition(response, "small-segments");
+            assertEquals(Errors.NONE.code(), data.errorCode());
+            assertTrue(recordBytes(data) > 0 && recordBytes(data) <= 1024, "the first segment's batches");
+            assertEquals(0, purgatory.waitingCount());
+        }
+    }
+
     @Test
     void aFetchOnAPartitionDeletedWhileItWaitsIsAnsweredWithTheError() throws Exception {
         start(BrokerConfig.DEFAULT_MAX_WAITING_FETCHES);
