@@ -225,10 +225,13 @@ public final class DelayedOperationPurgatory<K> implements AutoCloseable {
         synchronized (wheel) {
             work += wheel.expire(nowMs, expired::add);
         }
-        for (int i = 0; i < expired.size(); i++) {
-            expired.get(i).complete(CompletionCause.EXPIRED);
+        try {
+            for (int i = 0; i < expired.size(); i++) {
+                completeQuietly(expired.get(i), CompletionCause.EXPIRED);
+            }
+        } finally {
+            expired.clear();
         }
-        expired.clear();
         return work;
     }
 
@@ -343,7 +346,16 @@ public final class DelayedOperationPurgatory<K> implements AutoCloseable {
             wheel.expire(Long.MAX_VALUE, remaining::add);
         }
         for (DelayedOperation operation : remaining) {
-            operation.complete(CompletionCause.CLOSED);
+            completeQuietly(operation, CompletionCause.CLOSED);
+        }
+    }
+
+    /** An operation whose own completion throws must not keep the others waiting. */
+    private static void completeQuietly(DelayedOperation operation, CompletionCause cause) {
+        try {
+            operation.complete(cause);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "A delayed operation failed to complete (" + cause + ")", e);
         }
     }
 
