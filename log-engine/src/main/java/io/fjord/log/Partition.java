@@ -147,6 +147,11 @@ public final class Partition {
         return log.logEndOffset();
     }
 
+    /** The log end offset with the active segment's base and size: compare, don't re-read (any thread, no I/O). */
+    public LogEndPosition endPosition() {
+        return log.endPosition();
+    }
+
     /** Makes offsets below {@code offset} unreadable and deletes segments wholly below it. */
     public void deleteRecords(long offset) {
         engine.ensureOpen();

@@ -52,6 +52,11 @@ final class LogAppender {
         this.appendListener = listener;
     }
 
+    /** @return who is told of appends (and of the partition's deletion), or null */
+    AppendListener appendListener() {
+        return appendListener;
+    }
+
     /** See {@link PartitionLog#append}. */
     AppendResult append(ByteBuffer records, int leaderEpoch) {
         assert isWriterThread() : "append on " + Thread.currentThread() + ", writer is " + writerThread;

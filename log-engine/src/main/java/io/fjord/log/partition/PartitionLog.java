@@ -1,6 +1,7 @@
 package io.fjord.log.partition;
 
 import io.fjord.log.AppendListener;
+import io.fjord.log.LogEndPosition;
 import io.fjord.log.EngineConfig;
 import io.fjord.log.EngineMetrics;
 import io.fjord.log.FileRegion;
@@ -147,6 +148,12 @@ public final class PartitionLog implements Closeable {
     /** The next offset to be assigned: readers see every offset below it. */
     public long logEndOffset() {
         return state.logEndOffset;
+    }
+
+    /** The log end as offset and active segment position (published size read after the segment); any thread. */
+    public LogEndPosition endPosition() {
+        LogSegment segment = state.segments.active();
+        return new LogEndPosition(state.logEndOffset, segment.baseOffset(), segment.sizeBytes());
     }
 
     public long logStartOffset() {
@@ -332,6 +339,10 @@ public final class PartitionLog implements Closeable {
         state.closed = true;
         synchronized (cleaner.cleanerLock()) {
             deleteFiles();
+        }
+        AppendListener listener = appender.appendListener(); // waiting fetches learn the partition is gone
+        if (listener != null) {
+            listener.onAppend(state.topicPartition, state.logEndOffset);
         }
     }
 

@@ -20,7 +20,11 @@ final class WireClient implements AutoCloseable {
     private int correlationId;
 
     WireClient(Broker broker) throws IOException {
-        this.socket = new Socket("127.0.0.1", broker.boundAddress().getPort());
+        this(broker.boundAddress().getPort());
+    }
+
+    WireClient(int port) throws IOException {
+        this.socket = new Socket("127.0.0.1", port);
         this.socket.setSoTimeout(30_000);
     }
 
