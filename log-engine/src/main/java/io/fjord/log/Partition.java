@@ -75,6 +75,15 @@ public final class Partition {
     }
 
     /**
+     * As {@link #appendBatchAsync} but never waits for room: returns false, and nothing is queued
+     * (the callback never runs), when the partition's writer queue is full.
+     */
+    public boolean tryAppendBatchAsync(ByteBuffer batches, AppendCallback callback) {
+        engine.ensureOpen();
+        return writers.trySubmit(log, batches, RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH, callback);
+    }
+
+    /**
      * Up to {@code maxBytes} of batches from the batch holding {@code offset} (that batch whole,
      * even if larger): a file region to send with sendfile or copy. Empty at the log end.
      *

@@ -49,6 +49,18 @@ public final class WriterPool implements AutoCloseable {
         offer(writerFor(log.topicPartition()), new AppendRequest(log, records, leaderEpoch, callback));
     }
 
+    /**
+     * Queues an append without ever waiting: false (nothing queued, {@code callback} never runs)
+     * when the partition's writer queue is full. For callers that must not park, such as the group
+     * coordinator answering on a network thread.
+     */
+    public boolean trySubmit(PartitionLog log, ByteBuffer records, int leaderEpoch, AppendCallback callback) {
+        if (closed) {
+            throw new EngineClosedException("The engine is closed");
+        }
+        return writerFor(log.topicPartition()).offer(new AppendRequest(log, records, leaderEpoch, callback));
+    }
+
     /** Blocks until every append queued for this partition's writer before the call is done. */
     public void awaitQuiescence(TopicPartition topicPartition) {
         SyncCompletion barrier = new SyncCompletion();

@@ -151,7 +151,7 @@ class OffsetCommitTest {
                 List.of(new JoinProtocol("range", GroupHarness.subscription("t"))), false));
         h.timer.advance(GroupConfig.DEFAULT_INITIAL_REBALANCE_DELAY_MS);
         String member = join.get().memberId();
-        h.sync("live", 1, member, Map.of(member, bytes("a")));
+        h.sync("live", 1, member, Map.of(member, bytes("a"))).get(); // stable once the assignment is stored
         assertEquals(Map.of(T0, GroupError.NONE), c.commitOffsets("live", 1, member, null, offsets(T0, 7L)));
         for (int i = 0; i < 3; i++) {
             h.timer.advance(10 * 60_000);
