@@ -85,7 +85,9 @@ public final class LogEngine implements AutoCloseable {
     private final ResourceCache indexMappings;
     /** How segments open their log files: through {@link #logFiles}. */
     private final FileIo segmentIo;
-    private GroupCoordinator groupCoordinator;
+    /** Set once, under adminLock (so close() sees it or the starter sees closed); read without a lock. */
+    private volatile GroupCoordinator groupCoordinator;
+    private final Object coordinatorStartLock = new Object();
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<LogSegment> retiring = ConcurrentHashMap.newKeySet();
     private final Object adminLock = new Object();
@@ -734,10 +736,23 @@ public final class LogEngine implements AutoCloseable {
      * groups and committed offsets; closed with the engine.
      */
     public GroupCoordinator groupCoordinator() {
-        synchronized (adminLock) {
+        GroupCoordinator started = groupCoordinator;
+        if (started != null) {
+            ensureOpen();
+            return started;
+        }
+        // Not adminLock: replaying __consumer_offsets can take a while, and topic admin need not wait for it.
+        synchronized (coordinatorStartLock) {
             ensureOpen();
             if (groupCoordinator == null) {
-                groupCoordinator = GroupCoordinator.start(this, config.groupConfig());
+                started = GroupCoordinator.start(this, config.groupConfig());
+                synchronized (adminLock) {
+                    if (closed) { // closed while replaying: close() did not see this coordinator
+                        started.close();
+                        ensureOpen();
+                    }
+                    groupCoordinator = started;
+                }
             }
             return groupCoordinator;
         }
