@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,6 +28,7 @@ final class GroupHarness implements AutoCloseable {
     final Path dir;
     final ManualTimer timer;
     final GroupConfig config;
+    private final UnaryOperator<EngineConfig.Builder> engineSettings;
     LogEngine engine;
     GroupCoordinator coordinator;
 
@@ -35,14 +37,20 @@ final class GroupHarness implements AutoCloseable {
     }
 
     GroupHarness(Path dir, GroupConfig config, ManualTimer timer) {
+        this(dir, config, timer, builder -> builder);
+    }
+
+    /** With engine settings of the test's own (e.g. one writer thread, to hold it). */
+    GroupHarness(Path dir, GroupConfig config, ManualTimer timer, UnaryOperator<EngineConfig.Builder> engineSettings) {
         this.dir = dir;
         this.timer = timer;
         this.config = config;
+        this.engineSettings = engineSettings;
         open();
     }
 
     void open() {
-        engine = LogEngine.open(EngineConfig.builder(dir).clock(timer).build());
+        engine = LogEngine.open(engineSettings.apply(EngineConfig.builder(dir).clock(timer)).build());
         coordinator = GroupCoordinator.start(engine, config, timer);
     }
 

@@ -42,6 +42,8 @@ final class AdminExecutor implements AutoCloseable {
 
     private final ThreadPoolExecutor pool;
     private final ProtocolMetrics metrics;
+    /** Set by {@link #close()} once queued requests are answered: no request starts after this. */
+    private volatile boolean drained;
 
     AdminExecutor(int threads, int queueCapacity, ProtocolMetrics metrics) {
         if (threads < 1 || queueCapacity < 0) {
@@ -78,11 +80,17 @@ final class AdminExecutor implements AutoCloseable {
         return pool.getQueue().size() + pool.getActiveCount();
     }
 
+    /** True once {@link #close()} has taken the queued requests: only running ones may still finish. */
+    boolean drained() {
+        return drained;
+    }
+
     @Override
     public void close() {
         pool.shutdown();
         List<Runnable> queued = new ArrayList<>();
         pool.getQueue().drainTo(queued);
+        drained = true;
         for (Runnable runnable : queued) {
             ((Task) runnable).refuse();
         }

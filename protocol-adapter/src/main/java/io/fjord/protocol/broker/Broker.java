@@ -150,6 +150,11 @@ public final class Broker implements AutoCloseable {
         state.groupLoader.close();
     }
 
+    /** The admin executor (tests watch it close). */
+    AdminExecutor admin() {
+        return admin;
+    }
+
     /** The group coordinator this broker serves: the engine's, shared with in-process users. */
     public GroupCoordinator groupCoordinator() {
         return engine.groupCoordinator();
