@@ -732,8 +732,9 @@ public final class LogEngine implements AutoCloseable {
 
     /**
      * The engine's consumer-group coordinator, started on first use (it creates and replays
-     * {@code __consumer_offsets}). One per engine, so the broker and in-process clients share
-     * groups and committed offsets; closed with the engine.
+     * {@code __consumer_offsets}, which blocks the caller: the broker calls this on a loader thread
+     * of its own). One per engine, so the broker and in-process clients share groups and committed
+     * offsets; closed with the engine.
      */
     public GroupCoordinator groupCoordinator() {
         GroupCoordinator started = groupCoordinator;

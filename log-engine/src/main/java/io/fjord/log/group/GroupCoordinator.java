@@ -29,15 +29,28 @@ import java.util.function.Consumer;
  * generation: protocol, generation, leader, members with subscription and assignment) are appended
  * to the internal topic {@code __consumer_offsets} (layout: {@link OffsetsTopicDescriptor}) before
  * the caller is answered, and replayed by {@link #start}, so they survive restarts and kill -9.
+ * A change that needs a record takes effect when its append completes, as in Kafka: a commit is
+ * pending until then (retention and deletes account for it), a SyncGroup's assignment is applied
+ * and the group becomes Stable only once stored, a deleted group is Dead (requests retry) until
+ * its tombstones are in. A failed append changes nothing in memory and is answered with Kafka's
+ * error for it ({@link StorageErrors}).
  * Members restored from the log get a fresh session: if their clients are gone they expire.
  * The topic is compacted ({@code cleanup.policy=compact}), which keeps it bounded by the live
  * keys ({@link OffsetsLog} explains why replay of the compacted log gives the same state).
  *
  * <h2>Threading</h2>
- * Thread-safe. Every call locks only its group ({@code synchronized} on the group object), so
- * groups never wait on each other; client callbacks run after the lock is released, on the
- * calling thread or the timer thread. Timers (session expiry, join deadlines, offsets retention)
- * run on one {@link GroupTimer} thread; all time decisions read the engine's clock.
+ * Thread-safe, and no call waits: network threads call it directly. Every call locks only its
+ * group ({@code synchronized} on the group object) to decide and to queue its records for the
+ * writer ({@link OffsetsLog#appendAsync}, which never waits, even on a full queue), never across
+ * the append; so groups never wait on each other and a slow disk never holds a group's lock. The
+ * append's completion runs on the partition's writer thread: it takes the group's lock briefly to
+ * apply the outcome (appends of a group complete in the order they were queued, so outcomes apply
+ * in log order) and answers. Client callbacks run after the lock is released, on the calling
+ * thread, the timer thread or a writer thread. The methods that return a result instead of taking
+ * a callback ({@code commitOffsets}, {@code deleteGroups}, {@code deleteOffsets},
+ * {@code expireOffsets}) wait for it: they are for in-process callers such as the embedded
+ * client, never a network or writer thread. Timers (session expiry, join deadlines, offsets
+ * retention) run on one {@link GroupTimer} thread; all time decisions read the engine's clock.
  *
  * <h2>Limits</h2>
  * Every limit is a {@link GroupConfig} field and exceeding it yields an error result, never an

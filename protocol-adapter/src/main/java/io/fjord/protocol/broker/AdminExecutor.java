@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A few named threads ({@value #THREAD_PREFIX}N, {@code fjord.admin.threads}) and a bounded queue
  * ({@code fjord.max.queued.admin.requests}) for the admin requests whose work waits on the disk:
- * CreateTopics, DeleteTopics, CreatePartitions, AlterConfigs, IncrementalAlterConfigs and
- * DeleteRecords. A network thread hands the request over and goes on; the admin thread answers.
+ * CreateTopics, DeleteTopics (which also waits for the partitions' writers), CreatePartitions,
+ * AlterConfigs, IncrementalAlterConfigs, DeleteRecords and InitProducerId (a new block of
+ * producer ids is fsynced). A network thread hands the request over and goes on; the admin
+ * thread answers.
  *
  * <h2>Overflow</h2>
  * A request that finds the queue full is answered at once with REQUEST_TIMED_OUT for each of its

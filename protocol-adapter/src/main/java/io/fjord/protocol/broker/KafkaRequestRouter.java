@@ -52,7 +52,8 @@ final class KafkaRequestRouter implements RequestHandler {
         handlers.put(ApiKey.PRODUCE, new ProduceHandler(state));
         handlers.put(ApiKey.FETCH, new FetchHandler(state, purgatory));
         handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(state));
-        handlers.put(ApiKey.INIT_PRODUCER_ID, new InitProducerIdHandler(state));
+        // A new producer id block is written and fsynced (one per thousand producers): admin executor too.
+        handlers.put(ApiKey.INIT_PRODUCER_ID, admin.offload(new InitProducerIdHandler(state)));
         // Admin work that waits on the disk (files, fsyncs, the writers) runs on the admin executor.
         handlers.put(ApiKey.CREATE_TOPICS, admin.offload(new CreateTopicsHandler(state)));
         handlers.put(ApiKey.DELETE_TOPICS, admin.offload(new DeleteTopicsHandler(state)));
