@@ -174,4 +174,46 @@ class GroupAppendCompletionTest {
         assertTrue(h.coordinator.describeGroup("g").members().stream().noneMatch(m -> m.assignment().length > 0),
                 "the refused assignment is not in the log");
     }
+
+    @Test
+    void aGroupDeletedWhileACommitIsPendingLosesThatCommitToo() throws Exception {
+        open(GroupConfig.defaults(), 1024);
+        assertEquals(Map.of(T0, GroupError.NONE), h.coordinator.commitOffsets("g", -1, "", null, offset(1)));
+        holdWriter();
+        AtomicReference<Map<TopicPartition, GroupError>> committed = new AtomicReference<>();
+        h.coordinator.commitOffsets("g", -1, "", null, offset(2), committed::set);
+        AtomicReference<Map<String, GroupError>> deleted = new AtomicReference<>();
+        h.coordinator.deleteGroups(List.of("g"), deleted::set);
+        // Dead while its tombstones are on their way: nothing new lands in it meanwhile.
+        assertEquals("Dead", h.coordinator.describeGroup("g").state());
+        AtomicReference<Map<TopicPartition, GroupError>> late = new AtomicReference<>();
+        h.coordinator.commitOffsets("g", -1, "", null, offset(3), late::set);
+        assertEquals(Map.of(T0, GroupError.COORDINATOR_NOT_AVAILABLE), late.get());
+        release.countDown();
+        Waits.waitUntil(GroupHarness.ANSWER_TIMEOUT, () -> deleted.get() != null, () -> "the delete's answer");
+        assertEquals(Map.of(T0, GroupError.NONE), committed.get(), "completed before the delete, in log order");
+        assertEquals(Map.of("g", GroupError.NONE), deleted.get());
+        assertEquals(Map.of(), h.coordinator.fetchOffsets("g", null));
+        h.closeBoth();
+        h.open();
+        assertEquals(Map.of(), h.coordinator.fetchOffsets("g", null),
+                "the pending commit got a tombstone too, so replay does not bring it back");
+    }
+
+    @Test
+    void retentionLeavesAPartitionWithAPendingCommitAlone() throws Exception {
+        open(GroupConfig.defaults().withOffsetsRetentionMs(60_000), 1024);
+        assertEquals(Map.of(T0, GroupError.NONE), h.coordinator.commitOffsets("g", -1, "", null, offset(1)));
+        h.timer.advance(120_000); // the commit is past retention now
+        holdWriter();
+        AtomicReference<Map<TopicPartition, GroupError>> committed = new AtomicReference<>();
+        h.coordinator.commitOffsets("g", -1, "", null, offset(2), committed::set);
+        h.coordinator.expireOffsets(); // queues nothing: the partition's new commit is pending
+        release.countDown();
+        Waits.waitUntil(GroupHarness.ANSWER_TIMEOUT, () -> committed.get() != null, () -> "the commit's answer");
+        assertEquals(2L, h.coordinator.fetchOffsets("g", null).get(T0).offset());
+        h.closeBoth();
+        h.open();
+        assertEquals(2L, h.coordinator.fetchOffsets("g", null).get(T0).offset(), "the fresh commit survives replay");
+    }
 }
