@@ -15,13 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A few named threads ({@value #THREAD_PREFIX}N, {@code fjord.admin.threads}) and a bounded queue
  * ({@code fjord.max.queued.admin.requests}) for the admin requests whose work waits on the disk:
  * CreateTopics, DeleteTopics (which also waits for the partitions' writers), CreatePartitions,
- * AlterConfigs, IncrementalAlterConfigs, DeleteRecords and InitProducerId (a new block of
- * producer ids is fsynced). A network thread hands the request over and goes on; the admin
- * thread answers.
+ * AlterConfigs, IncrementalAlterConfigs, DeleteRecords, InitProducerId (a new block of
+ * producer ids is fsynced) and a Metadata request that auto-creates a topic. A network thread
+ * hands the request over and goes on; the admin thread answers.
  *
  * <h2>Overflow</h2>
  * A request that finds the queue full is answered at once with REQUEST_TIMED_OUT for each of its
- * items. Kafka has no error for "queue full": its network threads block on a full request queue
+ * items (a Metadata request that would auto-create: LEADER_NOT_AVAILABLE for those topics, Kafka's
+ * answer while a topic is being created; clients ask again). Kafka has no error for "queue full": its network threads block on a full request queue
  * ({@code queued.max.requests}), which Fjord's must never do. REQUEST_TIMED_OUT is what Kafka
  * answers these APIs when the operation cannot be done in time (its controller's queue deadline,
  * DeleteRecords' purgatory), and admin clients report it as a retriable TimeoutException, which is
@@ -65,10 +66,12 @@ final class AdminExecutor implements AutoCloseable {
 
     /** A network-thread handler that hands each request to this executor, or refuses it when full. */
     ApiHandler offload(AdminApiHandler handler) {
-        return (exchange, request) -> submit(new Task(handler, exchange, request));
+        return (exchange, request) -> execute(handler, exchange, request);
     }
 
-    private void submit(Task task) {
+    /** Runs {@code handler} for the request on an admin thread, or has it refuse the request now when full. */
+    void execute(AdminApiHandler handler, Exchange exchange, ApiMessage request) {
+        Task task = new Task(handler, exchange, request);
         try {
             pool.execute(task);
         } catch (RejectedExecutionException e) {

@@ -48,7 +48,7 @@ final class KafkaRequestRouter implements RequestHandler {
         this.supported = new SupportedApis();
         this.apiVersions = new ApiVersionsHandler(supported);
         handlers.put(ApiKey.API_VERSIONS, apiVersions);
-        handlers.put(ApiKey.METADATA, new MetadataHandler(state));
+        handlers.put(ApiKey.METADATA, new MetadataHandler(state, admin));
         handlers.put(ApiKey.PRODUCE, new ProduceHandler(state));
         handlers.put(ApiKey.FETCH, new FetchHandler(state, purgatory));
         handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(state));

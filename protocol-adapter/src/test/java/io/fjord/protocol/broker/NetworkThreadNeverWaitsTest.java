@@ -44,6 +44,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -327,6 +328,35 @@ class NetworkThreadNeverWaitsTest {
         assertEquals(0, adminThreads(), "admin threads left running after close");
         assertFalse(engine.topicExists("never"), "a request queued at close ran");
         assertFalse(engine.topicExists("t"));
+    }
+
+    @Test
+    void metadataThatAutoCreatesRunsOnTheAdminExecutorAndIsAnsweredLeaderNotAvailableWhenItIsFull()
+            throws Exception {
+        start(BrokerConfig.builder().adminThreads(1).maxQueuedAdminRequests(0), null);
+        WireClient deleter = connect();
+        WireClient client = connect();
+        holdWriter();
+        deleter.send(ApiKey.DELETE_TOPICS, (short) 5, new DeleteTopicsRequest().setTopicNames(List.of("t")));
+        Waits.waitUntil(ANSWER, () -> !engine.topicExists("t"), () -> "DeleteTopics to start");
+        MetadataRequest autoCreate = new MetadataRequest().setAllowAutoTopicCreation(true)
+                .setTopics(List.of(new MetadataRequest.MetadataRequestTopic().setName("auto")));
+        MetadataResponse busy = (MetadataResponse) client.call(ApiKey.METADATA, (short) 9, autoCreate);
+        assertEquals(Errors.LEADER_NOT_AVAILABLE.code(), busy.topics().get(0).errorCode());
+        assertFalse(engine.topicExists("auto"));
+        release.countDown();
+        // Once DeleteTopics is done the admin thread is free again, and the same request creates the topic.
+        AtomicReference<MetadataResponse> created = new AtomicReference<>();
+        Waits.waitUntil(ANSWER, () -> {
+            try {
+                created.set((MetadataResponse) client.call(ApiKey.METADATA, (short) 9, autoCreate));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return created.get().topics().get(0).errorCode() == Errors.NONE.code();
+        }, () -> "the topic auto-created once the admin thread is free");
+        assertEquals(1, created.get().topics().get(0).partitions().size());
+        assertTrue(engine.topicExists("auto"));
     }
 
     private static long adminThreads() {
