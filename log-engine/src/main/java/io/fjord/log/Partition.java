@@ -4,6 +4,7 @@ import io.fjord.log.partition.PartitionLog;
 import io.fjord.log.record.RecordBatchBuilder;
 import io.fjord.log.record.RecordBatchDescriptor;
 import io.fjord.log.record.RecordHeader;
+import io.fjord.log.writer.Admission;
 import io.fjord.log.writer.AppendCallback;
 import io.fjord.log.writer.WriterPool;
 
@@ -75,10 +76,14 @@ public final class Partition {
     }
 
     /**
-     * As {@link #appendBatchAsync} but never waits for room: returns false, and nothing is queued
-     * (the callback never runs), when the partition's writer queue is full.
+     * Queues batches for appending if the writer has room, never waiting. {@link Admission#QUEUED}:
+     * {@code callback} runs on the writer thread, and {@code batches} must stay untouched until then.
+     * {@link Admission#BACK_PRESSURED}: the writer's queue is full, nothing was queued and the callback
+     * will not run.
+     *
+     * @throws EngineClosedException if the engine is closed
      */
-    public boolean tryAppendBatchAsync(ByteBuffer batches, AppendCallback callback) {
+    public Admission tryAppendBatchAsync(ByteBuffer batches, AppendCallback callback) {
         engine.ensureOpen();
         return writers.trySubmit(log, batches, RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH, callback);
     }

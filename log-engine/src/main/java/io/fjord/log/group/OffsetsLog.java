@@ -8,6 +8,7 @@ import io.fjord.log.Partition;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.io.MillisClock;
 import io.fjord.log.record.RecordBatchBuilder;
+import io.fjord.log.writer.Admission;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -159,7 +160,7 @@ final class OffsetsLog {
             ByteBuffer batch = ByteBuffer.allocate(built.remaining());
             batch.put(built).flip();
             return partitions[index].tryAppendBatchAsync(batch,
-                    (baseOffset, lastOffset, error) -> completion.onAppended(error));
+                    (baseOffset, lastOffset, error) -> completion.onAppended(error)) == Admission.QUEUED;
         }
     }
 

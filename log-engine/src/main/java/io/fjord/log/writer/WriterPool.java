@@ -50,15 +50,19 @@ public final class WriterPool implements AutoCloseable {
     }
 
     /**
-     * Queues an append without ever waiting: false (nothing queued, {@code callback} never runs)
-     * when the partition's writer queue is full. For callers that must not park, such as the group
-     * coordinator answering on a network thread.
+     * Queues an append if the partition's writer has room, never waiting: {@link Admission#QUEUED}
+     * (then {@code callback} runs on the writer thread when it is done) or
+     * {@link Admission#BACK_PRESSURED} (nothing queued, the callback will not run).
+     *
+     * @throws EngineClosedException if the pool is closed
      */
-    public boolean trySubmit(PartitionLog log, ByteBuffer records, int leaderEpoch, AppendCallback callback) {
+    public Admission trySubmit(PartitionLog log, ByteBuffer records, int leaderEpoch, AppendCallback callback) {
         if (closed) {
             throw new EngineClosedException("The engine is closed");
         }
-        return writerFor(log.topicPartition()).offer(new AppendRequest(log, records, leaderEpoch, callback));
+        PartitionWriter writer = writerFor(log.topicPartition());
+        return writer.offer(new AppendRequest(log, records, leaderEpoch, callback))
+                ? Admission.QUEUED : Admission.BACK_PRESSURED;
     }
 
     /** Blocks until every append queued for this partition's writer before the call is done. */
