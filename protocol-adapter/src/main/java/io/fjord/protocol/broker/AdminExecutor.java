@@ -80,11 +80,6 @@ final class AdminExecutor implements AutoCloseable {
         }
     }
 
-    /** Requests queued or running (tests and metrics). */
-    int pending() {
-        return pool.getQueue().size() + pool.getActiveCount();
-    }
-
     /** True once {@link #close()} has taken the queued requests: only running ones may still finish. */
     boolean drained() {
         return drained;

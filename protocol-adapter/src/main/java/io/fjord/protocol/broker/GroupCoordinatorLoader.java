@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * partitions. The load starts when the broker starts if the topic already exists (Kafka loads the
  * partitions it leads at start-up), otherwise with the first FindCoordinator or group request (the
  * topic is created on first use, as Kafka's FindCoordinator does). A failed load is logged and tried
- * again by the next request.
+ * again by a later request (a second later at the soonest).
  *
  * <p>Thread-safe: any network thread asks; one load runs at a time, on a thread named
  * {@value #THREAD_NAME}, joined by {@link #close()}.
@@ -22,12 +22,17 @@ import java.util.function.Supplier;
 final class GroupCoordinatorLoader implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GroupCoordinatorLoader.class.getName());
     static final String THREAD_NAME = "fjord-group-load";
+    /** After a failed load, the next one starts no sooner than this: a broken log is not replayed per request. */
+    private static final long RETRY_AFTER_FAILURE_NS = 1_000_000_000L;
 
     private final LogEngine engine;
     private final Supplier<GroupCoordinator> load;
     private volatile GroupCoordinator loaded;
     /** The running load, or null; guarded by this. */
     private Thread loading;
+    /** When the last load failed ({@link System#nanoTime()}), if it did; guarded by this. */
+    private long failedAtNs;
+    private boolean failed;
     private boolean closed;
 
     /** @param load starts the coordinator, blocking: {@code engine::groupCoordinator} (a test may hold it) */
@@ -59,7 +64,8 @@ final class GroupCoordinatorLoader implements AutoCloseable {
     }
 
     private synchronized void startLoad() {
-        if (closed || loading != null || loaded != null || engine.isClosed()) {
+        if (closed || loading != null || loaded != null || engine.isClosed()
+                || (failed && System.nanoTime() - failedAtNs < RETRY_AFTER_FAILURE_NS)) {
             return;
         }
         Thread thread = new Thread(this::load, THREAD_NAME);
@@ -74,8 +80,12 @@ final class GroupCoordinatorLoader implements AutoCloseable {
         } catch (EngineClosedException e) {
             // The broker is going away; requests are told the coordinator is not available.
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Loading the group coordinator failed; the next group request"
-                    + " tries again", e);
+            LOG.log(System.Logger.Level.ERROR, "Loading the group coordinator failed; a group request tries again"
+                    + " in a second or more", e);
+            synchronized (this) {
+                failed = true;
+                failedAtNs = System.nanoTime();
+            }
         } finally {
             synchronized (this) {
                 loading = null;
