@@ -3,7 +3,11 @@ package io.fjord.client;
 import io.fjord.log.group.GroupError;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.InvalidCommitOffsetSizeException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
 import org.apache.kafka.common.errors.InconsistentGroupProtocolException;
@@ -44,6 +48,15 @@ final class GroupErrors {
             case COORDINATOR_NOT_AVAILABLE -> new CoordinatorNotAvailableException(
                     "The engine's group coordinator is not available (engine closing?)");
             case REBALANCE_IN_PROGRESS -> new RebalanceInProgressException("Group " + groupId + " is rebalancing");
+            // Failed __consumer_offsets appends, as the coordinator maps them (Kafka's mapping of storage errors).
+            case NOT_COORDINATOR -> new NotCoordinatorException(
+                    "Writing group " + groupId + "'s records to __consumer_offsets failed on the disk");
+            case REQUEST_TIMED_OUT -> new TimeoutException(
+                    "__consumer_offsets' writer had no room for group " + groupId + " within the append timeout");
+            case INVALID_COMMIT_OFFSET_SIZE -> new InvalidCommitOffsetSizeException(
+                    "The commit of group " + groupId + " is larger than __consumer_offsets takes");
+            case COORDINATOR_LOAD_IN_PROGRESS -> new CoordinatorLoadInProgressException(
+                    "The group coordinator is loading");
             default -> new KafkaException("Group " + groupId + ": " + error);
         };
     }

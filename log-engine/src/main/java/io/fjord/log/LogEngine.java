@@ -66,8 +66,10 @@ public final class LogEngine implements AutoCloseable {
     /** How segments open their log files: through {@link #logFiles}. */
     private final FileIo segmentIo;
     private final TopicRegistry topics;
-    private GroupCoordinator groupCoordinator;
-    /** Serialises topic changes, the group coordinator's start and {@link #close()}. */
+    /** Set once, under adminLock (so close() sees it or the starter sees closed); read without a lock. */
+    private volatile GroupCoordinator groupCoordinator;
+    private final Object coordinatorStartLock = new Object();
+    /** Serialises topic changes and {@link #close()}. */
     private final Object adminLock = new Object();
     private final List<AppendListener> appendListeners = new CopyOnWriteArrayList<>();
     private final AppendListener appendDispatcher = this::dispatchAppend;
@@ -300,14 +302,28 @@ public final class LogEngine implements AutoCloseable {
 
     /**
      * The engine's consumer-group coordinator, started on first use (it creates and replays
-     * {@code __consumer_offsets}). One per engine, so the broker and in-process clients share
-     * groups and committed offsets; closed with the engine.
+     * {@code __consumer_offsets}, which blocks the caller: the broker calls this on a loader thread
+     * of its own). One per engine, so the broker and in-process clients share groups and committed
+     * offsets; closed with the engine.
      */
     public GroupCoordinator groupCoordinator() {
-        synchronized (adminLock) {
+        GroupCoordinator started = groupCoordinator;
+        if (started != null) {
+            ensureOpen();
+            return started;
+        }
+        // Not adminLock: replaying __consumer_offsets can take a while, and topic admin need not wait for it.
+        synchronized (coordinatorStartLock) {
             ensureOpen();
             if (groupCoordinator == null) {
-                groupCoordinator = GroupCoordinator.start(this, config.groupConfig());
+                started = GroupCoordinator.start(this, config.groupConfig());
+                synchronized (adminLock) {
+                    if (closed) { // closed while replaying: close() did not see this coordinator
+                        started.close();
+                        ensureOpen();
+                    }
+                    groupCoordinator = started;
+                }
             }
             return groupCoordinator;
         }

@@ -33,7 +33,15 @@ final class ClassicGroup {
     final Map<String, String> staticMembers = new HashMap<>();
     /** Member ids handed out with MEMBER_ID_REQUIRED that have not rejoined yet, with their expiry. */
     final Map<String, GroupTimer.Cancellable> pendingMembers = new HashMap<>();
+    /** Committed offsets whose append has completed: what OffsetFetch answers and replay rebuilds. */
     final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
+    /**
+     * Partitions with a commit queued for {@code __consumer_offsets} but not yet completed, with how
+     * many (Kafka's pending offset commits): retention leaves them alone and deletes tombstone them.
+     */
+    private final Map<TopicPartition, Integer> pendingCommits = new HashMap<>();
+    /** The join phase whose assignment is being stored, so a retried leader SyncGroup does not store it twice. */
+    long storingAssignmentPhase = -1;
 
     /** Bumped per rebalance, so a timer task of an earlier join phase does nothing. */
     long joinPhase;
@@ -130,11 +138,37 @@ final class ClassicGroup {
         return topics;
     }
 
-    StoredGroup toStored(long nowMs) {
+    void addPendingCommit(TopicPartition tp) {
+        pendingCommits.merge(tp, 1, Integer::sum);
+    }
+
+    void removePendingCommit(TopicPartition tp) {
+        pendingCommits.computeIfPresent(tp, (key, count) -> count == 1 ? null : count - 1);
+    }
+
+    boolean hasPendingCommit(TopicPartition tp) {
+        return pendingCommits.containsKey(tp);
+    }
+
+    boolean hasPendingCommits() {
+        return !pendingCommits.isEmpty();
+    }
+
+    /** Partitions with a committed offset or a commit on its way to the log. */
+    Set<TopicPartition> committedOrPending() {
+        Set<TopicPartition> all = new HashSet<>(offsets.keySet());
+        all.addAll(pendingCommits.keySet());
+        return all;
+    }
+
+    /** The group as its metadata record stores it; {@code assignments} (member id to bytes), if not null, replace the members' own. */
+    StoredGroup toStored(long nowMs, Map<String, byte[]> assignments) {
         List<StoredMember> stored = new ArrayList<>(members.size());
         for (MemberMetadata m : members.values()) {
+            byte[] assignment = assignments == null ? m.assignment : assignments.get(m.memberId);
             stored.add(new StoredMember(m.memberId, m.groupInstanceId, m.clientId, m.clientHost, m.rebalanceTimeoutMs,
-                    m.sessionTimeoutMs, m.metadataFor(protocolName), m.assignment));
+                    m.sessionTimeoutMs, m.metadataFor(protocolName), assignment == null ? SyncResult.NO_ASSIGNMENT
+                    : assignment));
         }
         return new StoredGroup(protocolType, generationId, protocolName, leaderId, nowMs, stored);
     }

@@ -1,18 +1,22 @@
 package io.fjord.log.group;
 
-import io.fjord.log.EngineClosedException;
+import io.fjord.log.FjordException;
 import io.fjord.log.LogEngine;
 import io.fjord.log.TopicPartition;
 import io.fjord.log.io.MillisClock;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -25,15 +29,28 @@ import java.util.function.Consumer;
  * generation: protocol, generation, leader, members with subscription and assignment) are appended
  * to the internal topic {@code __consumer_offsets} (layout: {@link OffsetsTopicDescriptor}) before
  * the caller is answered, and replayed by {@link #start}, so they survive restarts and kill -9.
+ * A change that needs a record takes effect when its append completes, as in Kafka: a commit is
+ * pending until then (retention and deletes account for it), a SyncGroup's assignment is applied
+ * and the group becomes Stable only once stored, a deleted group is Dead (requests retry) until
+ * its tombstones are in. A failed append changes nothing in memory and is answered with Kafka's
+ * error for it ({@link StorageErrors}).
  * Members restored from the log get a fresh session: if their clients are gone they expire.
  * The topic is compacted ({@code cleanup.policy=compact}), which keeps it bounded by the live
  * keys ({@link OffsetsLog} explains why replay of the compacted log gives the same state).
  *
  * <h2>Threading</h2>
- * Thread-safe. Every call locks only its group ({@code synchronized} on the group object), so
- * groups never wait on each other; client callbacks run after the lock is released, on the
- * calling thread or the timer thread. Timers (session expiry, join deadlines, offsets retention)
- * run on one {@link GroupTimer} thread; all time decisions read the engine's clock.
+ * Thread-safe, and no call waits: network threads call it directly. Every call locks only its
+ * group ({@code synchronized} on the group object) to decide and to queue its records for the
+ * writer ({@link OffsetsLog#appendAsync}, which never waits, even on a full queue), never across
+ * the append; so groups never wait on each other and a slow disk never holds a group's lock. The
+ * append's completion runs on the partition's writer thread: it takes the group's lock briefly to
+ * apply the outcome (appends of a group complete in the order they were queued, so outcomes apply
+ * in log order) and answers. Client callbacks run after the lock is released, on the calling
+ * thread, the timer thread or a writer thread. The methods that return a result instead of taking
+ * a callback ({@code commitOffsets}, {@code deleteGroups}, {@code deleteOffsets},
+ * {@code expireOffsets}) wait for it: they are for in-process callers such as the embedded
+ * client, never a network or writer thread. Timers (session expiry, join deadlines, offsets
+ * retention) run on one {@link GroupTimer} thread; all time decisions read the engine's clock.
  *
  * <h2>Limits</h2>
  * Every limit is a {@link GroupConfig} field and exceeding it yields an error result, never an
@@ -47,6 +64,10 @@ public final class GroupCoordinator implements AutoCloseable {
     static final String CONSUMER_PROTOCOL_TYPE = "consumer";
     /** Attempts to find a live group when a concurrent delete removes it under us. */
     private static final int GROUP_LOOKUP_ATTEMPTS = 3;
+    /** Between attempts of a blocking commit while the writer's queue is full. */
+    private static final long QUEUE_FULL_RETRY_NS = 1_000_000;
+    /** Marks a commit answered later, by its append's completion. */
+    private static final Map<TopicPartition, GroupError> QUEUED = Collections.unmodifiableMap(new HashMap<>());
 
     private final LogEngine engine;
     private final GroupConfig config;
@@ -388,74 +409,127 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    /** DeleteGroups: only Empty groups; their offsets go too. */
-    public Map<String, GroupError> deleteGroups(List<String> groupIds) {
-        Map<String, GroupError> results = new LinkedHashMap<>();
+    /**
+     * DeleteGroups: only Empty groups; their offsets go too. {@code callback} gets one result per
+     * group once every tombstone is in the log (on a writer thread, or at once on the calling
+     * thread when nothing had to be written). Never waits.
+     */
+    public void deleteGroups(List<String> groupIds, Consumer<Map<String, GroupError>> callback) {
+        Map<String, GroupError> results = new ConcurrentHashMap<>();
+        AtomicInteger remaining = new AtomicInteger(groupIds.size() + 1);
+        Runnable countDown = () -> {
+            if (remaining.decrementAndGet() == 0) {
+                Map<String, GroupError> ordered = new LinkedHashMap<>();
+                for (String groupId : groupIds) {
+                    ordered.put(groupId, results.get(groupId == null ? "" : groupId));
+                }
+                callback.accept(ordered);
+            }
+        };
         for (String groupId : groupIds) {
-            results.put(groupId, deleteGroup(groupId));
+            deleteGroup(groupId, error -> {
+                // A repeated id is answered with one outcome, as a map keyed by id must.
+                results.put(groupId == null ? "" : groupId, error);
+                countDown.run();
+            });
         }
-        return results;
+        countDown.run();
     }
 
-    private GroupError deleteGroup(String groupId) {
+    /** {@link #deleteGroups(List, Consumer)}, waiting for the answer: for in-process callers, never a network thread. */
+    public Map<String, GroupError> deleteGroups(List<String> groupIds) {
+        return await(callback -> deleteGroups(groupIds, callback));
+    }
+
+    private void deleteGroup(String groupId, Consumer<GroupError> done) {
         if (closed) {
-            return GroupError.COORDINATOR_NOT_AVAILABLE;
+            done.accept(GroupError.COORDINATOR_NOT_AVAILABLE);
+            return;
         }
         if (groupId == null) {
-            return GroupError.INVALID_GROUP_ID;
+            done.accept(GroupError.INVALID_GROUP_ID);
+            return;
         }
         ClassicGroup group = groups.get(groupId);
         if (group == null) {
-            return GroupError.GROUP_ID_NOT_FOUND;
+            done.accept(GroupError.GROUP_ID_NOT_FOUND);
+            return;
         }
+        GroupError refused;
         synchronized (group) {
             if (group.state == GroupState.DEAD) {
-                return GroupError.GROUP_ID_NOT_FOUND;
+                refused = GroupError.GROUP_ID_NOT_FOUND;
+            } else if (group.state != GroupState.EMPTY) {
+                refused = GroupError.NON_EMPTY_GROUP;
+            } else {
+                List<OffsetsLog.Entry> tombstones = new ArrayList<>();
+                for (TopicPartition tp : group.committedOrPending()) {
+                    tombstones.add(new OffsetsLog.Entry(OffsetsRecordCodec.offsetKey(groupId, tp), null));
+                }
+                tombstones.add(new OffsetsLog.Entry(OffsetsRecordCodec.groupKey(groupId), null));
+                NotQueued failure = tryQueue(groupId, tombstones, error -> onGroupDeleted(group, error, done));
+                if (failure == null) {
+                    // Dead from now on, as Kafka marks it before writing: joins and commits meanwhile are
+                    // told to retry, so nothing lands in a group whose tombstone is on its way.
+                    group.transitionTo(GroupState.DEAD, clock.nowMs());
+                    return;
+                }
+                refused = StorageErrors.forTombstones(failure.error());
             }
-            if (group.state != GroupState.EMPTY) {
-                return GroupError.NON_EMPTY_GROUP;
-            }
-            List<OffsetsLog.Entry> tombstones = new ArrayList<>();
-            for (TopicPartition tp : group.offsets.keySet()) {
-                tombstones.add(new OffsetsLog.Entry(OffsetsRecordCodec.offsetKey(groupId, tp), null));
-            }
-            tombstones.add(new OffsetsLog.Entry(OffsetsRecordCodec.groupKey(groupId), null));
-            GroupError error = append(groupId, tombstones);
-            if (error != GroupError.NONE) {
-                return error;
-            }
-            group.offsets.clear();
-            removeDeadGroup(group);
-            return GroupError.NONE;
         }
+        done.accept(refused);
+    }
+
+    /** Writer thread: the group's tombstones are in the log (or failed, and the group stays as it was). */
+    private void onGroupDeleted(ClassicGroup group, FjordException error, Consumer<GroupError> done) {
+        synchronized (group) {
+            if (error == null) {
+                group.offsets.clear();
+                removeDeadGroup(group);
+            } else {
+                group.transitionTo(GroupState.EMPTY, clock.nowMs());
+            }
+        }
+        if (error != null) {
+            LOG.log(System.Logger.Level.WARNING, "Deleting group " + group.groupId + " failed", error);
+        }
+        done.accept(error == null ? GroupError.NONE : StorageErrors.forTombstones(error));
     }
 
     // ---------------------------------------------------------------- offsets API
 
     /**
-     * OffsetCommit. Durable before it returns: the accepted offsets are appended to the internal
-     * topic as one batch and acknowledged by the engine. {@code generationId} -1 is a simple commit
-     * (an assign() consumer), accepted only while the group has no members, as in Kafka.
+     * OffsetCommit. Durable before it is answered: the accepted offsets are queued for the internal
+     * topic as one batch, and {@code callback} runs once the engine acknowledged them (on a writer
+     * thread; at once on the calling thread when nothing is written). The group's lock is held only
+     * to decide and queue, never while the append runs; the offsets become visible to OffsetFetch
+     * when the append completes, in log order. {@code generationId} -1 is a simple commit (an
+     * assign() consumer), accepted only while the group has no members, as in Kafka. Never waits.
      */
-    public Map<TopicPartition, GroupError> commitOffsets(String groupId, int generationId, String memberId,
-                                                         String groupInstanceId,
-                                                         Map<TopicPartition, CommittedOffset> offsets) {
+    public void commitOffsets(String groupId, int generationId, String memberId, String groupInstanceId,
+                              Map<TopicPartition, CommittedOffset> offsets,
+                              Consumer<Map<TopicPartition, GroupError>> callback) {
         if (closed || engine.isClosed()) {
-            return uniform(offsets.keySet(), GroupError.COORDINATOR_NOT_AVAILABLE);
+            callback.accept(uniform(offsets.keySet(), GroupError.COORDINATOR_NOT_AVAILABLE));
+            return;
         }
         if (groupId == null) {
-            return uniform(offsets.keySet(), GroupError.INVALID_GROUP_ID);
+            callback.accept(uniform(offsets.keySet(), GroupError.INVALID_GROUP_ID));
+            return;
         }
-        for (int attempt = 0; attempt < GROUP_LOOKUP_ATTEMPTS; attempt++) {
+        Map<TopicPartition, GroupError> answer = null;
+        for (int attempt = 0; attempt < GROUP_LOOKUP_ATTEMPTS && answer == null; attempt++) {
             ClassicGroup group = groups.get(groupId);
             if (group == null) {
                 if (generationId >= 0) {
                     // A member of a generation this coordinator never saw (or a deleted group).
-                    return uniform(offsets.keySet(), GroupError.ILLEGAL_GENERATION);
+                    answer = uniform(offsets.keySet(), GroupError.ILLEGAL_GENERATION);
+                    break;
                 }
                 group = getOrCreate(groupId);
                 if (group == null) {
-                    return uniform(offsets.keySet(), GroupError.COORDINATOR_NOT_AVAILABLE);
+                    answer = uniform(offsets.keySet(), GroupError.COORDINATOR_NOT_AVAILABLE);
+                    break;
                 }
             }
             synchronized (group) {
@@ -464,16 +538,39 @@ public final class GroupCoordinator implements AutoCloseable {
                 }
                 GroupError error = commitCheck(group, generationId, memberId, groupInstanceId);
                 if (error != GroupError.NONE) {
-                    return uniform(offsets.keySet(), error);
+                    answer = uniform(offsets.keySet(), error);
+                    break;
                 }
                 MemberMetadata member = group.members.get(memberId);
                 if (member != null) {
                     member.lastHeartbeatMs = clock.nowMs(); // a commit proves the member is alive
                 }
-                return doCommit(group, offsets);
+                answer = queueCommit(group, offsets, callback);
             }
         }
-        return uniform(offsets.keySet(), GroupError.COORDINATOR_NOT_AVAILABLE);
+        if (answer == QUEUED) {
+            return;
+        }
+        callback.accept(answer != null ? answer : uniform(offsets.keySet(), GroupError.COORDINATOR_NOT_AVAILABLE));
+    }
+
+    /**
+     * {@link #commitOffsets(String, int, String, String, Map, Consumer)}, waiting for the answer: for
+     * in-process callers (the embedded client), never a network or writer thread. A writer queue
+     * that stays full is waited out up to the engine's append timeout, as a synchronous append does.
+     */
+    public Map<TopicPartition, GroupError> commitOffsets(String groupId, int generationId, String memberId,
+                                                         String groupInstanceId,
+                                                         Map<TopicPartition, CommittedOffset> offsets) {
+        long deadlineNs = System.nanoTime() + engine.config().appendTimeoutMs() * 1_000_000L;
+        while (true) {
+            Map<TopicPartition, GroupError> results = await(callback ->
+                    commitOffsets(groupId, generationId, memberId, groupInstanceId, offsets, callback));
+            if (!results.containsValue(GroupError.REQUEST_TIMED_OUT) || System.nanoTime() - deadlineNs > 0) {
+                return results;
+            }
+            LockSupport.parkNanos(QUEUE_FULL_RETRY_NS);
+        }
     }
 
     private static GroupError commitCheck(ClassicGroup group, int generationId, String memberId, String instanceId) {
@@ -495,7 +592,13 @@ public final class GroupCoordinator implements AutoCloseable {
         return GroupError.NONE;
     }
 
-    private Map<TopicPartition, GroupError> doCommit(ClassicGroup group, Map<TopicPartition, CommittedOffset> offsets) {
+    /**
+     * Validates the offsets and queues the accepted ones (group lock held). Returns {@link #QUEUED}
+     * when {@code callback} will be answered by the append's completion, or the answer to give now.
+     */
+    private Map<TopicPartition, GroupError> queueCommit(ClassicGroup group, Map<TopicPartition, CommittedOffset> offsets,
+                                                        Consumer<Map<TopicPartition, GroupError>> callback) {
+        assert Thread.holdsLock(group);
         Map<TopicPartition, GroupError> results = new LinkedHashMap<>();
         Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
         List<OffsetsLog.Entry> entries = new ArrayList<>();
@@ -517,13 +620,41 @@ public final class GroupCoordinator implements AutoCloseable {
                 results.put(tp, GroupError.NONE);
             }
         }
-        GroupError error = append(group.groupId, entries);
-        if (error != GroupError.NONE) {
+        if (entries.isEmpty()) {
+            return results;
+        }
+        NotQueued failure = tryQueue(group.groupId, entries,
+                error -> onCommitAppended(group, accepted, results, error, callback));
+        if (failure != null) {
+            GroupError error = StorageErrors.forCommit(failure.error());
             accepted.keySet().forEach(tp -> results.put(tp, error));
             return results;
         }
-        group.offsets.putAll(accepted);
-        return results;
+        // Kafka's pending offset commits: retention and deletes see them before they are applied.
+        // The completion needs this lock, so it cannot run before these are counted.
+        accepted.keySet().forEach(group::addPendingCommit);
+        return QUEUED;
+    }
+
+    /**
+     * Writer thread: applies a commit in log order (a group's appends complete in the order they
+     * were queued, so a later commit of a partition is applied after an earlier one), then answers.
+     */
+    private void onCommitAppended(ClassicGroup group, Map<TopicPartition, CommittedOffset> accepted,
+                                  Map<TopicPartition, GroupError> results, FjordException error,
+                                  Consumer<Map<TopicPartition, GroupError>> callback) {
+        synchronized (group) {
+            accepted.keySet().forEach(group::removePendingCommit);
+            if (error == null) {
+                group.offsets.putAll(accepted);
+            }
+        }
+        if (error != null) {
+            LOG.log(System.Logger.Level.WARNING, "Committing offsets of group " + group.groupId + " failed", error);
+            GroupError answer = StorageErrors.forCommit(error);
+            accepted.keySet().forEach(tp -> results.put(tp, answer));
+        }
+        callback.accept(results);
     }
 
     private boolean partitionExists(TopicPartition tp) {
@@ -560,52 +691,77 @@ public final class GroupCoordinator implements AutoCloseable {
      * OffsetDelete. An Empty group loses the offsets; a non-empty "consumer" group keeps those of
      * topics its members subscribe to (GROUP_SUBSCRIBED_TO_TOPIC; an unreadable subscription
      * counts as subscribed to everything); other non-empty groups refuse with NON_EMPTY_GROUP.
+     * {@code callback} runs once the tombstones are in the log (writer thread), or at once. Never waits.
      */
-    public Map<TopicPartition, GroupError> deleteOffsets(String groupId, List<TopicPartition> partitions) {
+    public void deleteOffsets(String groupId, List<TopicPartition> partitions,
+                              Consumer<Map<TopicPartition, GroupError>> callback) {
         if (closed) {
-            return uniform(partitions, GroupError.COORDINATOR_NOT_AVAILABLE);
+            callback.accept(uniform(partitions, GroupError.COORDINATOR_NOT_AVAILABLE));
+            return;
         }
         if (invalidGroupId(groupId)) {
-            return uniform(partitions, GroupError.INVALID_GROUP_ID);
+            callback.accept(uniform(partitions, GroupError.INVALID_GROUP_ID));
+            return;
         }
         ClassicGroup group = groups.get(groupId);
         if (group == null) {
-            return uniform(partitions, GroupError.GROUP_ID_NOT_FOUND);
+            callback.accept(uniform(partitions, GroupError.GROUP_ID_NOT_FOUND));
+            return;
         }
+        Map<TopicPartition, GroupError> results = new LinkedHashMap<>();
         synchronized (group) {
             if (group.state == GroupState.DEAD) {
-                return uniform(partitions, GroupError.GROUP_ID_NOT_FOUND);
-            }
-            Set<String> subscribed = null;
-            if (group.state != GroupState.EMPTY) {
-                if (!CONSUMER_PROTOCOL_TYPE.equals(group.protocolType)) {
-                    return uniform(partitions, GroupError.NON_EMPTY_GROUP);
+                results = uniform(partitions, GroupError.GROUP_ID_NOT_FOUND);
+            } else if (group.state != GroupState.EMPTY && !CONSUMER_PROTOCOL_TYPE.equals(group.protocolType)) {
+                results = uniform(partitions, GroupError.NON_EMPTY_GROUP);
+            } else {
+                Set<String> subscribed = group.state == GroupState.EMPTY ? Set.of() : group.subscribedTopics();
+                List<OffsetsLog.Entry> tombstones = new ArrayList<>();
+                List<TopicPartition> deleted = new ArrayList<>();
+                for (TopicPartition tp : partitions) {
+                    if (subscribed == null || subscribed.contains(tp.topic())) {
+                        results.put(tp, GroupError.GROUP_SUBSCRIBED_TO_TOPIC);
+                        continue;
+                    }
+                    results.put(tp, GroupError.NONE);
+                    // A commit still being appended gets its tombstone too: it lands after the commit.
+                    if (group.offsets.containsKey(tp) || group.hasPendingCommit(tp)) {
+                        tombstones.add(new OffsetsLog.Entry(OffsetsRecordCodec.offsetKey(groupId, tp), null));
+                        deleted.add(tp);
+                    }
                 }
-                subscribed = group.subscribedTopics();
-            }
-            boolean everything = group.state != GroupState.EMPTY && subscribed == null;
-            Map<TopicPartition, GroupError> results = new LinkedHashMap<>();
-            List<OffsetsLog.Entry> tombstones = new ArrayList<>();
-            List<TopicPartition> deleted = new ArrayList<>();
-            for (TopicPartition tp : partitions) {
-                if (everything || (subscribed != null && subscribed.contains(tp.topic()))) {
-                    results.put(tp, GroupError.GROUP_SUBSCRIBED_TO_TOPIC);
-                    continue;
-                }
-                results.put(tp, GroupError.NONE);
-                if (group.offsets.containsKey(tp)) {
-                    tombstones.add(new OffsetsLog.Entry(OffsetsRecordCodec.offsetKey(groupId, tp), null));
-                    deleted.add(tp);
+                if (!tombstones.isEmpty()) {
+                    Map<TopicPartition, GroupError> answer = results;
+                    NotQueued failure = tryQueue(groupId, tombstones,
+                            error -> onOffsetsDeleted(group, deleted, answer, error, callback));
+                    if (failure == null) {
+                        return;
+                    }
+                    GroupError error = StorageErrors.forTombstones(failure.error());
+                    deleted.forEach(tp -> answer.put(tp, error));
                 }
             }
-            GroupError error = append(groupId, tombstones);
-            if (error != GroupError.NONE) {
-                deleted.forEach(tp -> results.put(tp, error));
-                return results;
-            }
-            deleted.forEach(group.offsets::remove);
-            return results;
         }
+        callback.accept(results);
+    }
+
+    /** {@link #deleteOffsets(String, List, Consumer)}, waiting: for in-process callers, never a network thread. */
+    public Map<TopicPartition, GroupError> deleteOffsets(String groupId, List<TopicPartition> partitions) {
+        return await(callback -> deleteOffsets(groupId, partitions, callback));
+    }
+
+    private void onOffsetsDeleted(ClassicGroup group, List<TopicPartition> deleted, Map<TopicPartition, GroupError> results,
+                                  FjordException error, Consumer<Map<TopicPartition, GroupError>> callback) {
+        if (error == null) {
+            synchronized (group) {
+                deleted.forEach(group.offsets::remove);
+            }
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "Deleting offsets of group " + group.groupId + " failed", error);
+            GroupError answer = StorageErrors.forTombstones(error);
+            deleted.forEach(tp -> results.put(tp, answer));
+        }
+        callback.accept(results);
     }
 
     // ---------------------------------------------------------------- retention
@@ -614,7 +770,7 @@ public final class GroupCoordinator implements AutoCloseable {
         if (!closed) {
             retentionTask = timer.schedule(config.offsetsRetentionCheckIntervalMs(), () -> {
                 try {
-                    expireOffsets();
+                    startExpiry(); // the timer thread queues the tombstones and goes on; it never waits
                 } finally {
                     scheduleRetention();
                 }
@@ -624,12 +780,21 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * Removes offsets of Empty groups committed more than {@code offsetsRetentionMs} ago, and
-     * groups left with neither members nor offsets (they become Dead). Runs on the timer; public
-     * so an operator or a test can run a pass now.
+     * groups left with neither members nor offsets (they become Dead). Runs on the timer without
+     * waiting; this public form (an operator's or a test's pass now) returns once the pass's
+     * tombstones are in the log. Not for a network or writer thread.
      */
     public void expireOffsets() {
+        for (CompletableFuture<Void> done : startExpiry()) {
+            done.join();
+        }
+    }
+
+    /** Queues the tombstones of one retention pass; each future completes when its group's append has. */
+    private List<CompletableFuture<Void>> startExpiry() {
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
         if (closed) {
-            return;
+            return pending;
         }
         long nowMs = clock.nowMs();
         for (ClassicGroup group : groups.values()) {
@@ -640,45 +805,102 @@ public final class GroupCoordinator implements AutoCloseable {
                 List<OffsetsLog.Entry> tombstones = new ArrayList<>();
                 List<TopicPartition> expired = new ArrayList<>();
                 for (Map.Entry<TopicPartition, CommittedOffset> e : group.offsets.entrySet()) {
-                    if (nowMs - e.getValue().commitTimestampMs() >= config.offsetsRetentionMs()) {
+                    // A commit on its way to the log renews the partition: leave it (as Kafka does).
+                    if (nowMs - e.getValue().commitTimestampMs() >= config.offsetsRetentionMs()
+                            && !group.hasPendingCommit(e.getKey())) {
                         expired.add(e.getKey());
                         tombstones.add(new OffsetsLog.Entry(OffsetsRecordCodec.offsetKey(group.groupId, e.getKey()),
                                 null));
                     }
                 }
-                boolean dead = expired.size() == group.offsets.size();
+                boolean dead = expired.size() == group.offsets.size() && !group.hasPendingCommits();
                 if (dead) {
                     tombstones.add(new OffsetsLog.Entry(OffsetsRecordCodec.groupKey(group.groupId), null));
+                } else if (expired.isEmpty()) {
+                    continue;
                 }
-                if (append(group.groupId, tombstones) != GroupError.NONE) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                NotQueued failure = tryQueue(group.groupId, tombstones, error -> {
+                    onExpired(group, expired, dead, error);
+                    done.complete(null);
+                });
+                if (failure != null) {
                     continue; // try again next pass
                 }
+                if (dead) {
+                    group.transitionTo(GroupState.DEAD, clock.nowMs()); // as a deleted group: see deleteGroup
+                }
+                pending.add(done);
+            }
+        }
+        return pending;
+    }
+
+    /** Writer thread: a retention pass's tombstones of one group are in the log, or failed (kept for the next pass). */
+    private void onExpired(ClassicGroup group, List<TopicPartition> expired, boolean dead, FjordException error) {
+        synchronized (group) {
+            if (error != null) {
+                if (dead) {
+                    group.transitionTo(GroupState.EMPTY, clock.nowMs());
+                }
+            } else {
                 expired.forEach(group.offsets::remove);
                 if (dead) {
                     removeDeadGroup(group);
                 }
             }
         }
+        if (error != null) {
+            LOG.log(System.Logger.Level.WARNING, "Expiring offsets of group " + group.groupId + " failed", error);
+        }
     }
 
     // ---------------------------------------------------------------- storage helpers
 
-    private void storeGroup(ClassicGroup group) {
-        offsetsLog.append(group.groupId, List.of(new OffsetsLog.Entry(OffsetsRecordCodec.groupKey(group.groupId),
-                OffsetsRecordCodec.groupValue(group.toStored(clock.nowMs())))));
+    /** Why an append was not queued: the engine's refusal, or (null error) a full writer queue. */
+    private record NotQueued(FjordException error) {
     }
 
-    private GroupError append(String groupId, List<OffsetsLog.Entry> entries) {
+    private static final NotQueued WRITER_QUEUE_FULL = new NotQueued(null);
+
+    /**
+     * Queues entries for the group's partition of {@code __consumer_offsets}; never waits. Returns
+     * null when queued ({@code done} then runs on the writer thread, with null on success), or why
+     * not (and {@code done} never runs).
+     */
+    private NotQueued tryQueue(String groupId, List<OffsetsLog.Entry> entries, OffsetsLog.Completion done) {
         try {
-            offsetsLog.append(groupId, entries);
-            return GroupError.NONE;
-        } catch (EngineClosedException e) {
-            return GroupError.COORDINATOR_NOT_AVAILABLE;
+            return offsetsLog.appendAsync(groupId, entries, done) ? null : WRITER_QUEUE_FULL;
+        } catch (FjordException e) {
+            return new NotQueued(e);
         } catch (RuntimeException e) {
-            // Kafka maps storage failures of this topic to a retriable coordinator error too.
             LOG.log(System.Logger.Level.WARNING, "Appending to " + OffsetsTopicDescriptor.TOPIC + " failed", e);
-            return GroupError.COORDINATOR_NOT_AVAILABLE;
+            return new NotQueued(new FjordException("Appending to " + OffsetsTopicDescriptor.TOPIC + " failed: "
+                    + e.getMessage(), e));
         }
+    }
+
+    /**
+     * {@link GroupMembership.GroupStore}: queues the group's metadata record, with {@code assignments}
+     * (member id to assignment) in place of the members' current ones when not null.
+     */
+    private GroupError storeGroup(ClassicGroup group, Map<String, byte[]> assignments, Consumer<GroupError> done) {
+        OffsetsLog.Entry entry = new OffsetsLog.Entry(OffsetsRecordCodec.groupKey(group.groupId),
+                OffsetsRecordCodec.groupValue(group.toStored(clock.nowMs(), assignments)));
+        NotQueued failure = tryQueue(group.groupId, List.of(entry), error -> {
+            if (error != null) {
+                LOG.log(System.Logger.Level.WARNING, "Storing group " + group.groupId + " failed", error);
+            }
+            done.accept(error == null ? GroupError.NONE : StorageErrors.forGroupStore(error));
+        });
+        return failure == null ? GroupError.NONE : StorageErrors.forGroupStore(failure.error());
+    }
+
+    /** Runs an asynchronous call and waits for its callback (in-process callers only). */
+    private static <T> T await(Consumer<Consumer<T>> call) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        call.accept(answer::complete);
+        return answer.join(); // the writer completes every queued append, also when the engine closes
     }
 
     private static Map<TopicPartition, GroupError> uniform(Collection<TopicPartition> partitions, GroupError error) {

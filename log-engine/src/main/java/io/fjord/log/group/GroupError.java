@@ -21,5 +21,13 @@ public enum GroupError {
     OFFSET_METADATA_TOO_LARGE,
     COORDINATOR_NOT_AVAILABLE,
     GROUP_SUBSCRIBED_TO_TOPIC,
-    UNKNOWN_SERVER_ERROR
+    UNKNOWN_SERVER_ERROR,
+    /** The __consumer_offsets append failed on the disk (Kafka's mapping of KAFKA_STORAGE_ERROR). */
+    NOT_COORDINATOR,
+    /** The coordinator's state is still being replayed; retry. */
+    COORDINATOR_LOAD_IN_PROGRESS,
+    /** The __consumer_offsets writer had no room (or the append timed out); retry. */
+    REQUEST_TIMED_OUT,
+    /** The commit's record is larger than the offsets topic takes (Kafka's mapping of MESSAGE_TOO_LARGE). */
+    INVALID_COMMIT_OFFSET_SIZE
 }

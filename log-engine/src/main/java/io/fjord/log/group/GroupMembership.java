@@ -3,6 +3,7 @@ package io.fjord.log.group;
 import io.fjord.log.io.MillisClock;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,9 @@ import java.util.function.Consumer;
  * <p>Every method here is called with the group's lock held and never invokes a client callback
  * itself: callbacks are added to {@code deferred}, which the caller runs after releasing the lock,
  * so a slow callback cannot stall the group. Timer tasks take the lock themselves and re-check the
- * engine clock and the join phase, so a late or stale task is harmless.
+ * engine clock and the join phase, so a late or stale task is harmless. Group metadata is queued
+ * for the log, never waited for under the lock: the leader's assignment takes effect when its
+ * append completes (on the writer thread), if the group is still in that join phase.
  */
 final class GroupMembership {
     private static final System.Logger LOG = System.getLogger(GroupMembership.class.getName());
@@ -30,8 +33,14 @@ final class GroupMembership {
 
     /** Persists a group's metadata record; the coordinator implements it over {@link OffsetsLog}. */
     interface GroupStore {
-        /** @throws RuntimeException when the record could not be appended */
-        void storeGroup(ClassicGroup group);
+        /**
+         * Queues the group's metadata record (with {@code assignments}, member id to bytes, in place
+         * of the members' own when not null) and returns at once, never waiting for the append.
+         *
+         * @param done runs on the writer thread with NONE or the error to answer, if queued
+         * @return NONE when queued; otherwise the error to answer, and {@code done} never runs
+         */
+        GroupError storeGroup(ClassicGroup group, Map<String, byte[]> assignments, Consumer<GroupError> done);
     }
 
     GroupMembership(GroupConfig config, MillisClock clock, GroupTimer timer, GroupStore store, BooleanSupplier closed) {
@@ -152,11 +161,7 @@ final class GroupMembership {
                 if (member.matches(req.protocols())) {
                     // Same subscription: keep the assignment, no rebalance (KIP-345's point). Persist the
                     // new member id so a restarted coordinator still fences the old one.
-                    try {
-                        store.storeGroup(group);
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "Storing group " + group.groupId + " failed", e);
-                    }
+                    storeQuietly(group);
                     respond(deferred, callback, currentGenerationResult(group, member));
                 } else {
                     updateMember(group, member, req, rebalanceTimeoutMs, callback, deferred);
@@ -320,12 +325,8 @@ final class GroupMembership {
             group.protocolName = null;
             group.leaderId = null;
             group.transitionTo(GroupState.EMPTY, nowMs);
-            try {
-                store.storeGroup(group);
-            } catch (RuntimeException e) {
-                // The next generation or the retention pass writes it again; replay then sees the latest.
-                LOG.log(System.Logger.Level.WARNING, "Storing empty group " + group.groupId + " failed", e);
-            }
+            // On failure the next generation or the retention pass writes it again; replay then sees the latest.
+            storeQuietly(group);
             return;
         }
         group.protocolName = ProtocolVote.select(group.members.values());
@@ -409,27 +410,64 @@ final class GroupMembership {
                 return;
             }
         }
+        long phase = group.joinPhase;
+        if (group.storingAssignmentPhase == phase) {
+            return; // a retried leader SyncGroup: it is answered with everyone when the first store completes
+        }
+        Map<String, byte[]> planned = new HashMap<>();
         for (MemberMetadata member : group.members.values()) {
             byte[] assignment = assignments.get(member.memberId);
-            member.assignment = assignment == null ? SyncResult.NO_ASSIGNMENT : assignment;
+            planned.put(member.memberId, assignment == null ? SyncResult.NO_ASSIGNMENT : assignment);
         }
-        try {
-            store.storeGroup(group);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Storing group " + group.groupId + " failed", e);
-            failSync(group, GroupError.COORDINATOR_NOT_AVAILABLE, deferred);
+        // Kafka's order: the assignment is stored first and applied once stored, so a failed append
+        // leaves the group as it was (then it rebalances). Members stay in CompletingRebalance meanwhile.
+        GroupError queued = store.storeGroup(group, planned, error -> onAssignmentStored(group, phase, planned, error));
+        if (queued != GroupError.NONE) {
+            failSync(group, queued, deferred);
             return;
         }
-        if (group.joinTimer != null) {
-            group.joinTimer.cancel();
-            group.joinTimer = null;
-        }
-        group.transitionTo(GroupState.STABLE, clock.nowMs());
-        for (MemberMetadata member : group.members.values()) {
-            if (member.awaitingSync != null) {
-                respond(deferred, member.awaitingSync, assignmentResult(group, member));
-                member.awaitingSync = null;
+        group.storingAssignmentPhase = phase;
+    }
+
+    /** Writer thread: the leader's assignment is in the log (or failed); applied if the join phase is still the same. */
+    private void onAssignmentStored(ClassicGroup group, long phase, Map<String, byte[]> planned, GroupError error) {
+        List<Runnable> deferred = new ArrayList<>();
+        synchronized (group) {
+            if (group.storingAssignmentPhase == phase) {
+                group.storingAssignmentPhase = -1;
             }
+            // Another rebalance began meanwhile (a member joined, left or expired): its members were
+            // answered then, and this assignment is stale, as in Kafka's storeGroup callback.
+            if (closed.getAsBoolean() || phase != group.joinPhase || group.state != GroupState.COMPLETING_REBALANCE) {
+                return;
+            }
+            if (error != GroupError.NONE) {
+                failSync(group, error, deferred);
+            } else {
+                for (MemberMetadata member : group.members.values()) {
+                    member.assignment = planned.getOrDefault(member.memberId, SyncResult.NO_ASSIGNMENT);
+                }
+                if (group.joinTimer != null) {
+                    group.joinTimer.cancel();
+                    group.joinTimer = null;
+                }
+                group.transitionTo(GroupState.STABLE, clock.nowMs());
+                for (MemberMetadata member : group.members.values()) {
+                    if (member.awaitingSync != null) {
+                        respond(deferred, member.awaitingSync, assignmentResult(group, member));
+                        member.awaitingSync = null;
+                    }
+                }
+            }
+        }
+        runAll(deferred);
+    }
+
+    /** Stores the group's metadata without a client waiting on it: a failure is logged. */
+    private void storeQuietly(ClassicGroup group) {
+        GroupError queued = store.storeGroup(group, null, error -> { });
+        if (queued != GroupError.NONE) {
+            LOG.log(System.Logger.Level.WARNING, "Storing group " + group.groupId + " failed: " + queued);
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 public record JoinResult(GroupError error, int generationId, String protocolType, String protocolName, String leaderId,
                          String memberId, List<JoinMember> members) {
 
-    static JoinResult error(GroupError error, String memberId) {
+    public static JoinResult error(GroupError error, String memberId) {
         return new JoinResult(error, -1, null, null, "", memberId == null ? "" : memberId, List.of());
     }
 }

@@ -1,12 +1,16 @@
 package io.fjord.log.group;
 
+import io.fjord.log.EngineClosedException;
+import io.fjord.log.FjordException;
 import io.fjord.log.LogEngine;
 import io.fjord.log.LogReader;
 import io.fjord.log.Partition;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.io.MillisClock;
 import io.fjord.log.record.RecordBatchBuilder;
+import io.fjord.log.writer.Admission;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,8 +36,9 @@ import java.util.List;
  * which is safe because such a log is a valid, merely uncompacted, history.
  *
  * <p>Thread-safe. Appends to one internal partition are serialised by its slot (which owns a
- * reusable batch builder); the caller holds the group's lock, so one group's records reach the
- * log in the order the group decided them.
+ * reusable batch builder) and never wait for the writer; the caller holds the group's lock while
+ * it queues (never while the append runs), so one group's records reach the log in the order the
+ * group decided them.
  */
 final class OffsetsLog {
     private static final System.Logger LOG = System.getLogger(OffsetsLog.class.getName());
@@ -122,15 +127,25 @@ final class OffsetsLog {
         return partitions[index];
     }
 
+    /** How a queued append ended, told on the writer thread: quickly, without waiting for anything. */
+    interface Completion {
+        /** @param error null when the entries are in the log */
+        void onAppended(FjordException error);
+    }
+
     /**
-     * Appends the entries as one batch (all or nothing) to the group's partition and returns once
-     * the engine acknowledged them.
+     * Queues the entries as one batch (all or nothing) for the group's partition and returns at
+     * once, never waiting for the writer: {@code completion} runs on the writer thread when the
+     * engine has acknowledged or refused them. Appends of one partition complete in the order they
+     * were queued, which is the order of this call (the slot serialises build and enqueue), so a
+     * caller that applies outcomes in completion order sees the log's order.
      *
-     * @throws RuntimeException the engine's exception when the append failed; nothing was applied
+     * @return false when the writer's queue is full: nothing was queued, {@code completion} never runs
+     * @throws EngineClosedException the engine is closed; nothing was queued
      */
-    void append(String groupId, List<Entry> entries) {
+    boolean appendAsync(String groupId, List<Entry> entries, Completion completion) {
         if (entries.isEmpty()) {
-            return;
+            throw new IllegalArgumentException("nothing to append for group " + groupId);
         }
         int index = partitionFor(groupId);
         Slot slot = slots[index];
@@ -140,7 +155,12 @@ final class OffsetsLog {
             for (Entry entry : entries) {
                 builder.append(nowMs, entry.key(), entry.value());
             }
-            partitions[index].appendBatch(builder.build());
+            ByteBuffer built = builder.build();
+            // The builder is reused by the next append while this one waits in the queue: copy.
+            ByteBuffer batch = ByteBuffer.allocate(built.remaining());
+            batch.put(built).flip();
+            return partitions[index].tryAppendBatchAsync(batch,
+                    (baseOffset, lastOffset, error) -> completion.onAppended(error)) == Admission.QUEUED;
         }
     }
 

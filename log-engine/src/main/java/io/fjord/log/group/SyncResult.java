@@ -4,7 +4,7 @@ package io.fjord.log.group;
 public record SyncResult(GroupError error, String protocolType, String protocolName, byte[] assignment) {
     static final byte[] NO_ASSIGNMENT = new byte[0];
 
-    static SyncResult error(GroupError error) {
+    public static SyncResult error(GroupError error) {
         return new SyncResult(error, null, null, NO_ASSIGNMENT);
     }
 }

@@ -2,13 +2,17 @@ package io.fjord.log.group;
 
 import io.fjord.log.EngineConfig;
 import io.fjord.log.LogEngine;
+import io.fjord.testsupport.Waits;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,10 +22,13 @@ final class GroupHarness implements AutoCloseable {
     static final long START_MS = 1_700_000_000_000L;
     static final int SESSION_MS = 10_000;
     static final int REBALANCE_MS = 30_000;
+    /** How long {@link Pending#get()} waits for an answer that an append completes: a hang, not a speed. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
     final Path dir;
     final ManualTimer timer;
     final GroupConfig config;
+    private final UnaryOperator<EngineConfig.Builder> engineSettings;
     LogEngine engine;
     GroupCoordinator coordinator;
 
@@ -30,14 +37,20 @@ final class GroupHarness implements AutoCloseable {
     }
 
     GroupHarness(Path dir, GroupConfig config, ManualTimer timer) {
+        this(dir, config, timer, builder -> builder);
+    }
+
+    /** With engine settings of the test's own (e.g. one writer thread, to hold it). */
+    GroupHarness(Path dir, GroupConfig config, ManualTimer timer, UnaryOperator<EngineConfig.Builder> engineSettings) {
         this.dir = dir;
         this.timer = timer;
         this.config = config;
+        this.engineSettings = engineSettings;
         open();
     }
 
     void open() {
-        engine = LogEngine.open(EngineConfig.builder(dir).clock(timer).build());
+        engine = LogEngine.open(engineSettings.apply(EngineConfig.builder(dir).clock(timer)).build());
         coordinator = GroupCoordinator.start(engine, config, timer);
     }
 
@@ -55,13 +68,16 @@ final class GroupHarness implements AutoCloseable {
         }
     }
 
-    /** A pending JoinGroup/SyncGroup answer. */
+    /**
+     * A pending JoinGroup/SyncGroup answer. Answers that wait for a {@code __consumer_offsets} append
+     * (a SyncGroup's assignment) arrive on the writer thread: {@link #get()} waits for one.
+     */
     static final class Pending<T> {
         final AtomicReference<T> result = new AtomicReference<>();
-        int calls;
+        private final AtomicInteger calls = new AtomicInteger();
 
         void accept(T value) {
-            calls++;
+            calls.incrementAndGet();
             result.set(value);
         }
 
@@ -69,7 +85,17 @@ final class GroupHarness implements AutoCloseable {
             return result.get() != null;
         }
 
+        int calls() {
+            return calls.get();
+        }
+
         T get() {
+            try {
+                Waits.waitUntil(ANSWER_TIMEOUT, this::done, () -> "a response");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for a response", e);
+            }
             assertNotNull(result.get(), "no response yet");
             return result.get();
         }

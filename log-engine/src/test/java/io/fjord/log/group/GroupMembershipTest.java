@@ -156,7 +156,7 @@ class GroupMembershipTest {
         assertArrayEquals(bytes("B"), syncB.get().assignment());
         assertArrayEquals(bytes("C"), syncC.get().assignment());
         assertEquals("range", syncC.get().protocolName());
-        assertEquals(1, syncB.calls);
+        assertEquals(1, syncB.calls());
     }
 
     @Test
@@ -345,7 +345,7 @@ class GroupMembershipTest {
         Pending<JoinResult> a = h.join("g", "", "a", "t");
         c.close();
         assertEquals(GroupError.COORDINATOR_NOT_AVAILABLE, a.get().error());
-        assertEquals(1, a.calls);
+        assertEquals(1, a.calls());
     }
 
     @Test

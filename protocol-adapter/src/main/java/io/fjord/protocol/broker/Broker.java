@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.LogEngine;
 import io.fjord.log.group.GroupCoordinator;
+import io.fjord.log.TopicNames;
 import io.fjord.net.NetMetrics;
 import io.fjord.net.NetServer;
 
@@ -10,6 +11,7 @@ import io.fjord.net.ListenSocket;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
  * A Kafka-protocol broker on an existing {@link LogEngine}: what {@code bin/fjord broker} runs,
@@ -24,12 +26,15 @@ import java.net.InetSocketAddress;
 public final class Broker implements AutoCloseable {
     private final LogEngine engine;
     private final FetchPurgatory purgatory;
+    private final AdminExecutor admin;
     private final NetServer server;
     private final BrokerState state;
 
-    private Broker(LogEngine engine, FetchPurgatory purgatory, NetServer server, BrokerState state) {
+    private Broker(LogEngine engine, FetchPurgatory purgatory, AdminExecutor admin, NetServer server,
+                   BrokerState state) {
         this.engine = engine;
         this.purgatory = purgatory;
+        this.admin = admin;
         this.server = server;
         this.state = state;
     }
@@ -65,30 +70,42 @@ public final class Broker implements AutoCloseable {
      * it, is set before the first connection is accepted: no client ever sees a half-started broker.
      */
     public static Broker start(LogEngine engine, BrokerConfig config, ListenSocket socket) {
+        return start(engine, config, socket, engine::groupCoordinator);
+    }
+
+    /** With the coordinator's (blocking) start given: tests hold it to see requests answered meanwhile. */
+    static Broker start(LogEngine engine, BrokerConfig config, ListenSocket socket,
+                        Supplier<GroupCoordinator> coordinatorLoad) {
         InetSocketAddress bound = socket.boundAddress();
         int advertisedPort = config.advertisedPort() >= 0 ? config.advertisedPort() : bound.getPort();
         BrokerState state;
         try {
-            state = new BrokerState(engine, config, config.advertisedHost(), advertisedPort);
+            state = new BrokerState(engine, config, config.advertisedHost(), advertisedPort, coordinatorLoad);
         } catch (RuntimeException e) {
             socket.close();
             throw e;
         }
         FetchPurgatory purgatory = new FetchPurgatory(config.maxWaitingFetches());
         engine.addAppendListener(purgatory);
+        AdminExecutor admin = new AdminExecutor(config.adminThreads(), config.maxQueuedAdminRequests(),
+                state.protocolMetrics);
         NetServer server;
         try {
-            server = NetServer.start(socket, new KafkaRequestRouter(state, purgatory));
+            server = NetServer.start(socket, new KafkaRequestRouter(state, purgatory, admin));
         } catch (IOException | RuntimeException e) {
             engine.removeAppendListener(purgatory);
             purgatory.close();
+            admin.close();
             if (e instanceof IOException io) {
                 throw new BrokerStartException("Cannot start the network threads on " + bound + ": "
                         + io.getMessage(), io);
             }
             throw (RuntimeException) e;
         }
-        return new Broker(engine, purgatory, server, state);
+        // Kafka loads the offsets partitions it leads at start-up; on a first start the topic is
+        // created by the first FindCoordinator or group request instead.
+        state.groupLoader.loadIfStored(TopicNames.CONSUMER_OFFSETS);
+        return new Broker(engine, purgatory, admin, server, state);
     }
 
     private static String cannotListen(BrokerConfig config, IOException e) {
@@ -130,6 +147,13 @@ public final class Broker implements AutoCloseable {
         state.produceBackPressure.close();
         engine.removeAppendListener(purgatory);
         purgatory.close();
+        admin.close(); // after the connections: queued admin requests are answered into closed connections
+        state.groupLoader.close();
+    }
+
+    /** The admin executor (tests watch it close). */
+    AdminExecutor admin() {
+        return admin;
     }
 
     /** What the handlers share (tests look at the produce requests waiting for room). */

@@ -31,6 +31,17 @@ public final class BrokerConfig {
     public static final int DEFAULT_MAX_WAITING_FETCHES = 10_000;
     /** Upper bound on a fetch's max_wait_ms, whatever the client asks. */
     public static final int DEFAULT_MAX_FETCH_WAIT_MS = 30_000;
+    /**
+     * Threads of the admin executor ({@code fjord.admin.threads}): they run the admin requests that
+     * wait on the disk. Two, so one slow DeleteTopics (waiting for the writers) does not hold up
+     * a DeleteRecords; topic creation and deletion are serialised by the engine anyway.
+     */
+    public static final int DEFAULT_ADMIN_THREADS = 2;
+    /**
+     * Admin requests waiting for an admin thread ({@code fjord.max.queued.admin.requests}); beyond
+     * that a request is answered REQUEST_TIMED_OUT at once (see {@code AdminExecutor}).
+     */
+    public static final int DEFAULT_MAX_QUEUED_ADMIN_REQUESTS = 100;
 
     private final String host;
     private final int port;
@@ -42,6 +53,8 @@ public final class BrokerConfig {
     private final boolean autoCreateTopics;
     private final int maxWaitingFetches;
     private final int maxFetchWaitMs;
+    private final int adminThreads;
+    private final int maxQueuedAdminRequests;
     private final TopicConfig topicDefaults;
     private final GroupConfig groupConfig;
     private final List<Consumer<EngineConfig.Builder>> engineSettings;
@@ -60,6 +73,8 @@ public final class BrokerConfig {
         this.autoCreateTopics = b.autoCreateTopics;
         this.maxWaitingFetches = b.maxWaitingFetches;
         this.maxFetchWaitMs = b.maxFetchWaitMs;
+        this.adminThreads = b.adminThreads;
+        this.maxQueuedAdminRequests = b.maxQueuedAdminRequests;
         this.topicDefaults = b.topicDefaults;
         this.net = b.net;
     }
@@ -116,6 +131,14 @@ public final class BrokerConfig {
 
     public TopicConfig topicDefaults() {
         return topicDefaults;
+    }
+
+    public int adminThreads() {
+        return adminThreads;
+    }
+
+    public int maxQueuedAdminRequests() {
+        return maxQueuedAdminRequests;
     }
 
     /**
@@ -194,6 +217,8 @@ public final class BrokerConfig {
         private boolean autoCreateTopics = DEFAULT_AUTO_CREATE_TOPICS;
         private int maxWaitingFetches = DEFAULT_MAX_WAITING_FETCHES;
         private int maxFetchWaitMs = DEFAULT_MAX_FETCH_WAIT_MS;
+        private int adminThreads = DEFAULT_ADMIN_THREADS;
+        private int maxQueuedAdminRequests = DEFAULT_MAX_QUEUED_ADMIN_REQUESTS;
         private TopicConfig topicDefaults = TopicConfig.defaults();
         private GroupConfig groupConfig = GroupConfig.defaults();
         private final List<Consumer<EngineConfig.Builder>> engineSettings = new ArrayList<>();
@@ -244,6 +269,25 @@ public final class BrokerConfig {
 
         public Builder maxFetchWaitMs(int maxFetchWaitMs) {
             this.maxFetchWaitMs = maxFetchWaitMs;
+            return this;
+        }
+
+        /** Threads running the admin requests that wait on the disk; at least 1. */
+        public Builder adminThreads(int adminThreads) {
+            if (adminThreads < 1) {
+                throw new InvalidConfigException("fjord.admin.threads: " + adminThreads + " is not in [1, 64]");
+            }
+            this.adminThreads = adminThreads;
+            return this;
+        }
+
+        /** Admin requests that may wait for an admin thread; beyond, REQUEST_TIMED_OUT. 0: none waits. */
+        public Builder maxQueuedAdminRequests(int maxQueuedAdminRequests) {
+            if (maxQueuedAdminRequests < 0) {
+                throw new InvalidConfigException("fjord.max.queued.admin.requests: " + maxQueuedAdminRequests
+                        + " is negative");
+            }
+            this.maxQueuedAdminRequests = maxQueuedAdminRequests;
             return this;
         }
 

@@ -83,6 +83,15 @@ final class BrokerSettings {
             intSetting("fjord.max.fetch.wait.ms", 0, 600_000, BrokerConfig.DEFAULT_MAX_FETCH_WAIT_MS,
                     "Upper bound on a fetch's `max_wait_ms`, whatever the client asks.",
                     (target, ms) -> target.builder.maxFetchWaitMs(ms)),
+            intSetting("fjord.admin.threads", 1, 64, BrokerConfig.DEFAULT_ADMIN_THREADS,
+                    "Threads running the admin requests that wait on the disk (CreateTopics, DeleteTopics, "
+                            + "CreatePartitions, AlterConfigs, IncrementalAlterConfigs, DeleteRecords, InitProducerId, "
+                            + "Metadata that creates a topic).",
+                    (target, n) -> target.builder.adminThreads(n)),
+            intSetting("fjord.max.queued.admin.requests", 0, 1_000_000, BrokerConfig.DEFAULT_MAX_QUEUED_ADMIN_REQUESTS,
+                    "Admin requests waiting for an admin thread; beyond it a request is answered REQUEST_TIMED_OUT "
+                            + "at once.",
+                    (target, n) -> target.builder.maxQueuedAdminRequests(n)),
 
             // Network.
             intSetting("socket.request.max.bytes", 1024, Integer.MAX_VALUE, NetConfig.DEFAULT_MAX_FRAME_BYTES,

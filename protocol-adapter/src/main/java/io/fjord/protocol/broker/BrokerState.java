@@ -3,11 +3,13 @@ package io.fjord.protocol.broker;
 import io.fjord.log.LogEngine;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.group.GroupCoordinator;
+import io.fjord.log.group.GroupError;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /** What every handler needs: the engine, the broker config, and this node's identity. */
 final class BrokerState {
@@ -23,8 +25,13 @@ final class BrokerState {
     final String advertisedHost;
     final int advertisedPort;
 
-    BrokerState(LogEngine engine, BrokerConfig config, String advertisedHost, int advertisedPort) {
+    /** Starts and holds the group coordinator off the network threads. */
+    final GroupCoordinatorLoader groupLoader;
+
+    BrokerState(LogEngine engine, BrokerConfig config, String advertisedHost, int advertisedPort,
+                Supplier<GroupCoordinator> coordinatorLoad) {
         this.engine = engine;
+        this.groupLoader = new GroupCoordinatorLoader(engine, coordinatorLoad);
         this.config = config;
         this.clusterId = readClusterId(engine);
         this.nodeId = config.nodeId();
@@ -34,11 +41,16 @@ final class BrokerState {
     }
 
     /**
-     * The engine's group coordinator, started by the first group request rather than with the
-     * broker: it creates and replays {@code __consumer_offsets}, which start-up need not wait for.
+     * The engine's group coordinator, or null while it is loaded on its own thread (the first call
+     * starts the load): group handlers then answer {@link #groupsUnavailable()}. Never waits.
      */
-    GroupCoordinator groups() {
-        return engine.groupCoordinator();
+    GroupCoordinator groupsOrStartLoad() {
+        return groupLoader.coordinatorOrStartLoad();
+    }
+
+    /** COORDINATOR_LOAD_IN_PROGRESS while loading; COORDINATOR_NOT_AVAILABLE once the engine is closed. */
+    GroupError groupsUnavailable() {
+        return groupLoader.unavailableError();
     }
 
     /** Auto-created topics: the broker's partition count and the engine's topic defaults. */

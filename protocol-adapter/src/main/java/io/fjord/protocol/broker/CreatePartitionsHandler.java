@@ -10,11 +10,21 @@ import io.fjord.protocol.message.CreatePartitionsRequest;
 import io.fjord.protocol.message.CreatePartitionsResponse;
 
 /** CreatePartitions: raises a topic's partition count (validate_only supported). */
-final class CreatePartitionsHandler implements ApiHandler {
+final class CreatePartitionsHandler implements AdminApiHandler {
     private final BrokerState state;
 
     CreatePartitionsHandler(BrokerState state) {
         this.state = state;
+    }
+
+    @Override
+    public void refuse(Exchange exchange, ApiMessage message, Errors error) {
+        CreatePartitionsResponse response = new CreatePartitionsResponse();
+        for (CreatePartitionsRequest.CreatePartitionsTopic topic : ((CreatePartitionsRequest) message).topics()) {
+            response.results().add(new CreatePartitionsResponse.CreatePartitionsTopicResult().setName(topic.name())
+                    .setErrorCode(error.code()).setErrorMessage(CreateTopicsHandler.REFUSED));
+        }
+        exchange.respond(response);
     }
 
     @Override

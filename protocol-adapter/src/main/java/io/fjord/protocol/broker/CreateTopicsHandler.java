@@ -16,8 +16,9 @@ import java.util.Map;
  * CreateTopics with partition counts (-1: the broker default), configs and validate_only. One
  * broker: replication factor -1 or 1; explicit replica assignments may only name this broker.
  */
-final class CreateTopicsHandler implements ApiHandler {
+final class CreateTopicsHandler implements AdminApiHandler {
     private static final short FIRST_VERSION_WITH_CONFIGS = 5;
+    static final String REFUSED = "The broker's admin queue is full (fjord.max.queued.admin.requests); nothing was done, retry";
 
     private final BrokerState state;
 
@@ -41,6 +42,16 @@ final class CreateTopicsHandler implements ApiHandler {
             if (exchange.version() < 1) {
                 result.setErrorMessage(null);
             }
+        }
+        exchange.respond(response);
+    }
+
+    @Override
+    public void refuse(Exchange exchange, ApiMessage message, Errors error) {
+        CreateTopicsResponse response = new CreateTopicsResponse();
+        for (CreateTopicsRequest.CreatableTopic topic : ((CreateTopicsRequest) message).topics()) {
+            response.topics().add(new CreateTopicsResponse.CreatableTopicResult().setName(topic.name())
+                    .setErrorCode(error.code()).setErrorMessage(exchange.version() < 1 ? null : REFUSED));
         }
         exchange.respond(response);
     }

@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.group.GroupError;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.DeleteGroupsRequest;
@@ -18,11 +19,21 @@ final class DeleteGroupsHandler implements ApiHandler {
     @Override
     public void handle(Exchange exchange, ApiMessage message) {
         DeleteGroupsRequest request = (DeleteGroupsRequest) message;
-        Map<String, GroupError> results = state.groups().deleteGroups(request.groupsNames());
+        GroupCoordinator groups = state.groupsOrStartLoad();
+        if (groups == null) {
+            respond(exchange, request, Map.of(), state.groupsUnavailable());
+            return;
+        }
+        // Answered once the groups' tombstones are in the log: on a writer thread, or at once.
+        groups.deleteGroups(request.groupsNames(), results -> respond(exchange, request, results, GroupError.NONE));
+    }
+
+    private static void respond(Exchange exchange, DeleteGroupsRequest request, Map<String, GroupError> results,
+                                GroupError otherwise) {
         DeleteGroupsResponse response = new DeleteGroupsResponse();
         for (String groupId : request.groupsNames()) {
             response.results().add(new DeleteGroupsResponse.DeletableGroupResult().setGroupId(groupId)
-                    .setErrorCode(GroupErrors.code(results.getOrDefault(groupId, GroupError.NONE))));
+                    .setErrorCode(GroupErrors.code(results.getOrDefault(groupId, otherwise))));
         }
         exchange.respond(response);
     }

@@ -13,11 +13,26 @@ import io.fjord.protocol.message.DeleteRecordsResponse;
  * DeleteRecords: advances each partition's log start offset; -1 means "up to the high watermark".
  * Internal topics are refused with INVALID_TOPIC_EXCEPTION, as Kafka does.
  */
-final class DeleteRecordsHandler implements ApiHandler {
+final class DeleteRecordsHandler implements AdminApiHandler {
     private final BrokerState state;
 
     DeleteRecordsHandler(BrokerState state) {
         this.state = state;
+    }
+
+    @Override
+    public void refuse(Exchange exchange, ApiMessage message, Errors error) {
+        DeleteRecordsResponse response = new DeleteRecordsResponse();
+        for (DeleteRecordsRequest.DeleteRecordsTopic topic : ((DeleteRecordsRequest) message).topics()) {
+            DeleteRecordsResponse.DeleteRecordsTopicResult topicResult =
+                    new DeleteRecordsResponse.DeleteRecordsTopicResult().setName(topic.name());
+            response.topics().add(topicResult);
+            for (DeleteRecordsRequest.DeleteRecordsPartition partition : topic.partitions()) {
+                topicResult.partitions().add(new DeleteRecordsResponse.DeleteRecordsPartitionResult()
+                        .setPartitionIndex(partition.partitionIndex()).setLowWatermark(-1).setErrorCode(error.code()));
+            }
+        }
+        exchange.respond(response);
     }
 
     @Override

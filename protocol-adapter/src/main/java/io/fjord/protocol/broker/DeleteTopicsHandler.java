@@ -16,11 +16,22 @@ import java.util.List;
  * ({@link TopicNames#isReserved}) are refused with INVALID_REQUEST: the group coordinator's offsets
  * live in {@code __consumer_offsets}.
  */
-final class DeleteTopicsHandler implements ApiHandler {
+final class DeleteTopicsHandler implements AdminApiHandler {
     private final BrokerState state;
 
     DeleteTopicsHandler(BrokerState state) {
         this.state = state;
+    }
+
+    @Override
+    public void refuse(Exchange exchange, ApiMessage message, Errors error) {
+        DeleteTopicsResponse response = new DeleteTopicsResponse();
+        for (String name : ((DeleteTopicsRequest) message).topicNames()) {
+            response.responses().add(new DeleteTopicsResponse.DeletableTopicResult().setName(name)
+                    .setErrorCode(error.code())
+                    .setErrorMessage(exchange.version() >= 5 ? CreateTopicsHandler.REFUSED : null));
+        }
+        exchange.respond(response);
     }
 
     @Override

@@ -1,10 +1,13 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.group.GroupDescription;
 import io.fjord.log.group.MemberDescription;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.DescribeGroupsRequest;
 import io.fjord.protocol.message.DescribeGroupsResponse;
+
+import java.util.List;
 
 /** DescribeGroups: state, protocol and members with their subscription and assignment bytes. */
 final class DescribeGroupsHandler implements ApiHandler {
@@ -18,8 +21,10 @@ final class DescribeGroupsHandler implements ApiHandler {
     public void handle(Exchange exchange, ApiMessage message) {
         DescribeGroupsRequest request = (DescribeGroupsRequest) message;
         DescribeGroupsResponse response = new DescribeGroupsResponse();
+        GroupCoordinator groups = state.groupsOrStartLoad();
         for (String groupId : request.groups()) {
-            GroupDescription description = state.groups().describeGroup(groupId);
+            GroupDescription description = groups != null ? groups.describeGroup(groupId)
+                    : new GroupDescription(state.groupsUnavailable(), groupId, "", "", "", List.of());
             DescribeGroupsResponse.DescribedGroup group = new DescribeGroupsResponse.DescribedGroup()
                     .setGroupId(groupId).setErrorCode(GroupErrors.code(description.error()))
                     .setGroupState(description.state())

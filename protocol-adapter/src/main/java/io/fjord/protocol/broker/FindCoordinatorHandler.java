@@ -25,6 +25,11 @@ final class FindCoordinatorHandler implements ApiHandler {
     public void handle(Exchange exchange, ApiMessage message) {
         FindCoordinatorRequest request = (FindCoordinatorRequest) message;
         boolean group = request.keyType() == KEY_TYPE_GROUP;
+        if (group) {
+            // A client finds its coordinator before its first group request: start loading it now
+            // (off this thread), as Kafka creates the offsets topic on FindCoordinator.
+            state.groupsOrStartLoad();
+        }
         Errors error = group ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
         String why = group ? null : "Fjord has no coordinator for key type " + request.keyType() + " yet";
         FindCoordinatorResponse response = new FindCoordinatorResponse();

@@ -1,5 +1,7 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.log.group.GroupCoordinator;
+import io.fjord.log.group.GroupError;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.HeartbeatRequest;
 import io.fjord.protocol.message.HeartbeatResponse;
@@ -15,7 +17,16 @@ final class HeartbeatHandler implements ApiHandler {
     @Override
     public void handle(Exchange exchange, ApiMessage message) {
         HeartbeatRequest request = (HeartbeatRequest) message;
-        exchange.respond(new HeartbeatResponse().setErrorCode(GroupErrors.code(state.groups().heartbeat(
+        GroupCoordinator groups = state.groupsOrStartLoad();
+        if (groups == null) {
+            // Kafka answers a heartbeat "blindly" with NONE while the coordinator loads, so members
+            // are not made to rejoin by a load; anything else is said as is.
+            GroupError error = state.groupsUnavailable();
+            exchange.respond(new HeartbeatResponse().setErrorCode(GroupErrors.code(
+                    error == GroupError.COORDINATOR_LOAD_IN_PROGRESS ? GroupError.NONE : error)));
+            return;
+        }
+        exchange.respond(new HeartbeatResponse().setErrorCode(GroupErrors.code(groups.heartbeat(
                 request.groupId(), request.memberId(), request.groupInstanceId(), request.generationId()))));
     }
 }

@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.InvalidConfigException;
 import io.fjord.log.TopicConfig;
+import io.fjord.protocol.Errors;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.IncrementalAlterConfigsRequest;
 import io.fjord.protocol.message.IncrementalAlterConfigsResponse;
@@ -14,7 +15,7 @@ import java.util.List;
  * IncrementalAlterConfigs on topics: SET (0), DELETE (1) back to the default, and APPEND (2) /
  * SUBTRACT (3) on list configs ({@code cleanup.policy}).
  */
-final class IncrementalAlterConfigsHandler implements ApiHandler {
+final class IncrementalAlterConfigsHandler implements AdminApiHandler {
     private static final byte SET = 0;
     private static final byte DELETE = 1;
     private static final byte APPEND = 2;
@@ -24,6 +25,18 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
 
     IncrementalAlterConfigsHandler(BrokerState state) {
         this.state = state;
+    }
+
+    @Override
+    public void refuse(Exchange exchange, ApiMessage message, Errors error) {
+        IncrementalAlterConfigsResponse response = new IncrementalAlterConfigsResponse();
+        for (IncrementalAlterConfigsRequest.AlterConfigsResource resource
+                : ((IncrementalAlterConfigsRequest) message).resources()) {
+            response.responses().add(new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse()
+                    .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
+                    .setErrorCode(error.code()).setErrorMessage(CreateTopicsHandler.REFUSED));
+        }
+        exchange.respond(response);
     }
 
     @Override

@@ -12,11 +12,18 @@ import io.fjord.protocol.message.InitProducerIdResponse;
  * blocks), epoch 0; a producer that already has an id gets its epoch bumped (KIP-360).
  * Transactional ids are refused: transactions are not implemented.
  */
-final class InitProducerIdHandler implements ApiHandler {
+final class InitProducerIdHandler implements AdminApiHandler {
     private final BrokerState state;
 
     InitProducerIdHandler(BrokerState state) {
         this.state = state;
+    }
+
+    /** Producers retry a retriable error such as REQUEST_TIMED_OUT (Kafka's TransactionManager re-enqueues it). */
+    @Override
+    public void refuse(Exchange exchange, ApiMessage request, Errors error) {
+        exchange.respond(new InitProducerIdResponse().setProducerId(-1).setProducerEpoch((short) -1)
+                .setErrorCode(error.code()));
     }
 
     @Override

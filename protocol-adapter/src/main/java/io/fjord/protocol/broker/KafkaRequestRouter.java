@@ -36,7 +36,7 @@ final class KafkaRequestRouter implements RequestHandler {
     private final RateLimitedLog.Cause malformedLog;
     private final RateLimitedLog.Cause handlerFailedLog;
 
-    KafkaRequestRouter(BrokerState state, FetchPurgatory purgatory) {
+    KafkaRequestRouter(BrokerState state, FetchPurgatory purgatory, AdminExecutor admin) {
         this.metrics = state.protocolMetrics;
         RateLimitedLog log = RateLimitedLog.perMinute(LOG, state.config.netConfig().logLinesPerCausePerMinute(),
                 metrics.logLinesSuppressed);
@@ -48,18 +48,20 @@ final class KafkaRequestRouter implements RequestHandler {
         this.supported = new SupportedApis();
         this.apiVersions = new ApiVersionsHandler(supported);
         handlers.put(ApiKey.API_VERSIONS, apiVersions);
-        handlers.put(ApiKey.METADATA, new MetadataHandler(state));
+        handlers.put(ApiKey.METADATA, new MetadataHandler(state, admin));
         handlers.put(ApiKey.PRODUCE, new ProduceHandler(state, state.produceBackPressure));
         handlers.put(ApiKey.FETCH, new FetchHandler(state, purgatory));
         handlers.put(ApiKey.LIST_OFFSETS, new ListOffsetsHandler(state));
-        handlers.put(ApiKey.INIT_PRODUCER_ID, new InitProducerIdHandler(state));
-        handlers.put(ApiKey.CREATE_TOPICS, new CreateTopicsHandler(state));
-        handlers.put(ApiKey.DELETE_TOPICS, new DeleteTopicsHandler(state));
-        handlers.put(ApiKey.CREATE_PARTITIONS, new CreatePartitionsHandler(state));
+        // A new producer id block is written and fsynced (one per thousand producers): admin executor too.
+        handlers.put(ApiKey.INIT_PRODUCER_ID, admin.offload(new InitProducerIdHandler(state)));
+        // Admin work that waits on the disk (files, fsyncs, the writers) runs on the admin executor.
+        handlers.put(ApiKey.CREATE_TOPICS, admin.offload(new CreateTopicsHandler(state)));
+        handlers.put(ApiKey.DELETE_TOPICS, admin.offload(new DeleteTopicsHandler(state)));
+        handlers.put(ApiKey.CREATE_PARTITIONS, admin.offload(new CreatePartitionsHandler(state)));
         handlers.put(ApiKey.DESCRIBE_CONFIGS, new DescribeConfigsHandler(state));
-        handlers.put(ApiKey.ALTER_CONFIGS, new AlterConfigsHandler(state));
-        handlers.put(ApiKey.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(state));
-        handlers.put(ApiKey.DELETE_RECORDS, new DeleteRecordsHandler(state));
+        handlers.put(ApiKey.ALTER_CONFIGS, admin.offload(new AlterConfigsHandler(state)));
+        handlers.put(ApiKey.INCREMENTAL_ALTER_CONFIGS, admin.offload(new IncrementalAlterConfigsHandler(state)));
+        handlers.put(ApiKey.DELETE_RECORDS, admin.offload(new DeleteRecordsHandler(state)));
         handlers.put(ApiKey.DESCRIBE_CLUSTER, new DescribeClusterHandler(state));
         handlers.put(ApiKey.FIND_COORDINATOR, new FindCoordinatorHandler(state));
         handlers.put(ApiKey.JOIN_GROUP, new JoinGroupHandler(state));

@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.group.GroupError;
 import io.fjord.log.group.LeaveMember;
 import io.fjord.protocol.codec.ApiMessage;
@@ -23,8 +24,13 @@ final class LeaveGroupHandler implements ApiHandler {
     public void handle(Exchange exchange, ApiMessage message) {
         LeaveGroupRequest request = (LeaveGroupRequest) message;
         LeaveGroupResponse response = new LeaveGroupResponse();
+        GroupCoordinator groups = state.groupsOrStartLoad();
+        if (groups == null) {
+            exchange.respond(response.setErrorCode(GroupErrors.code(state.groupsUnavailable())));
+            return;
+        }
         if (exchange.version() < FIRST_BATCHED_VERSION) {
-            List<GroupError> errors = state.groups().leaveGroup(request.groupId(),
+            List<GroupError> errors = groups.leaveGroup(request.groupId(),
                     List.of(new LeaveMember(request.memberId(), null)));
             exchange.respond(response.setErrorCode(GroupErrors.code(errors.get(0))));
             return;
@@ -33,7 +39,7 @@ final class LeaveGroupHandler implements ApiHandler {
         for (LeaveGroupRequest.MemberIdentity member : request.members()) {
             members.add(new LeaveMember(member.memberId(), member.groupInstanceId()));
         }
-        List<GroupError> errors = state.groups().leaveGroup(request.groupId(), members);
+        List<GroupError> errors = groups.leaveGroup(request.groupId(), members);
         for (int i = 0; i < members.size(); i++) {
             response.members().add(new LeaveGroupResponse.MemberResponse().setMemberId(members.get(i).memberId())
                     .setGroupInstanceId(members.get(i).groupInstanceId()).setErrorCode(GroupErrors.code(errors.get(i))));

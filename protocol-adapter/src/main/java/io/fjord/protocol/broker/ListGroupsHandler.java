@@ -1,5 +1,6 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.group.GroupListing;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.ListGroupsRequest;
@@ -25,9 +26,14 @@ final class ListGroupsHandler implements ApiHandler {
         Set<String> states = version >= 4 ? new HashSet<>(request.statesFilter()) : Set.of();
         Set<String> types = version >= 5 ? new HashSet<>(request.typesFilter()) : Set.of();
         ListGroupsResponse response = new ListGroupsResponse();
+        GroupCoordinator groups = state.groupsOrStartLoad();
+        if (groups == null) {
+            exchange.respond(response.setErrorCode(GroupErrors.code(state.groupsUnavailable())));
+            return;
+        }
         boolean classicWanted = types.isEmpty() || types.stream().anyMatch(CLASSIC::equalsIgnoreCase);
         if (classicWanted) {
-            for (GroupListing group : state.groups().listGroups(states, Set.of())) {
+            for (GroupListing group : groups.listGroups(states, Set.of())) {
                 ListGroupsResponse.ListedGroup listed = new ListGroupsResponse.ListedGroup()
                         .setGroupId(group.groupId()).setProtocolType(group.protocolType());
                 if (version >= 4) {

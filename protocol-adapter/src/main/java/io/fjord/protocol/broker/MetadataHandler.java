@@ -19,14 +19,58 @@ import java.util.List;
  */
 final class MetadataHandler implements ApiHandler {
     private final BrokerState state;
+    private final AdminExecutor admin;
+    /** The same request when it auto-creates topics: on the admin executor, since creating fsyncs. */
+    private final AdminApiHandler creating = new AdminApiHandler() {
+        @Override
+        public void handle(Exchange exchange, ApiMessage request) {
+            answer(exchange, (MetadataRequest) request, true);
+        }
 
-    MetadataHandler(BrokerState state) {
+        @Override
+        public void refuse(Exchange exchange, ApiMessage request, Errors error) {
+            // The admin queue is full: answer without creating; the topics to create are
+            // LEADER_NOT_AVAILABLE, Kafka's answer for a topic being auto-created, and the client asks again.
+            answer(exchange, (MetadataRequest) request, false);
+        }
+    };
+
+    MetadataHandler(BrokerState state, AdminExecutor admin) {
         this.state = state;
+        this.admin = admin;
     }
 
     @Override
     public void handle(Exchange exchange, ApiMessage message) {
         MetadataRequest request = (MetadataRequest) message;
+        if (createsTopics(request, exchange.version())) {
+            admin.execute(creating, exchange, request);
+            return;
+        }
+        answer(exchange, request, false);
+    }
+
+    /** Whether answering would auto-create a topic (file work and fsyncs: not for a network thread). */
+    private boolean createsTopics(MetadataRequest request, short version) {
+        if (!mayCreate(request, version) || request.topics() == null) {
+            return false;
+        }
+        for (MetadataRequest.MetadataRequestTopic topic : request.topics()) {
+            String name = topic.name();
+            if (name != null && TopicNames.isValid(name) && !TopicNames.isReserved(name)
+                    && !state.engine.topicExists(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean mayCreate(MetadataRequest request, short version) {
+        return state.config.autoCreateTopics() && (version < 4 || request.allowAutoTopicCreation());
+    }
+
+    /** @param create whether missing topics are created now (admin thread) or answered LEADER_NOT_AVAILABLE */
+    private void answer(Exchange exchange, MetadataRequest request, boolean create) {
         short version = exchange.version();
         MetadataResponse response = new MetadataResponse();
         if (version >= 1) {
@@ -47,14 +91,15 @@ final class MetadataHandler implements ApiHandler {
                 names.add(topic.name());
             }
         }
-        boolean mayCreate = state.config.autoCreateTopics() && (version < 4 || request.allowAutoTopicCreation());
+        boolean mayCreate = mayCreate(request, version) && !allTopics;
         for (String name : names) {
-            response.topics().add(describe(name, mayCreate && !allTopics, version));
+            response.topics().add(describe(name, mayCreate, create, version));
         }
         exchange.respond(response);
     }
 
-    private MetadataResponse.MetadataResponseTopic describe(String name, boolean mayCreate, short version) {
+    private MetadataResponse.MetadataResponseTopic describe(String name, boolean mayCreate, boolean create,
+                                                            short version) {
         MetadataResponse.MetadataResponseTopic topic = new MetadataResponse.MetadataResponseTopic().setName(name);
         if (version >= 1 && TopicNames.isInternal(name)) {
             topic.setIsInternal(true);
@@ -66,6 +111,9 @@ final class MetadataHandler implements ApiHandler {
             // Internal topics are the broker's to create (the group coordinator makes __consumer_offsets).
             if (!mayCreate || TopicNames.isReserved(name)) {
                 return topic.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+            }
+            if (!create) {
+                return topic.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code());
             }
             try {
                 state.autoCreate(name);

@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.TopicPartition;
 import io.fjord.log.group.CommittedOffset;
+import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.group.GroupError;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.OffsetCommitRequest;
@@ -28,6 +29,11 @@ final class OffsetCommitHandler implements ApiHandler {
     public void handle(Exchange exchange, ApiMessage message) {
         OffsetCommitRequest request = (OffsetCommitRequest) message;
         short version = exchange.version();
+        GroupCoordinator groups = state.groupsOrStartLoad();
+        if (groups == null) {
+            respond(exchange, request, Map.of(), state.groupsUnavailable());
+            return;
+        }
         long nowMs = state.engine.config().clock().nowMs();
         Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
         Map<TopicPartition, GroupError> errors = new HashMap<>();
@@ -43,11 +49,22 @@ final class OffsetCommitHandler implements ApiHandler {
                 }
             }
         }
-        if (!offsets.isEmpty()) {
-            errors.putAll(state.groups().commitOffsets(request.groupId(),
-                    version >= 1 ? request.generationIdOrMemberEpoch() : NO_GENERATION, request.memberId(),
-                    version >= 7 ? request.groupInstanceId() : null, offsets));
+        if (offsets.isEmpty()) {
+            respond(exchange, request, errors, GroupError.NONE);
+            return;
         }
+        // Answered when the commit is in __consumer_offsets: on a writer thread (or at once, refused).
+        groups.commitOffsets(request.groupId(), version >= 1 ? request.generationIdOrMemberEpoch() : NO_GENERATION,
+                request.memberId(), version >= 7 ? request.groupInstanceId() : null, offsets, results -> {
+                    Map<TopicPartition, GroupError> all = new HashMap<>(errors);
+                    all.putAll(results);
+                    respond(exchange, request, all, GroupError.NONE);
+                });
+    }
+
+    /** Partitions absent from {@code errors} get {@code otherwise}. */
+    private static void respond(Exchange exchange, OffsetCommitRequest request, Map<TopicPartition, GroupError> errors,
+                                GroupError otherwise) {
         OffsetCommitResponse response = new OffsetCommitResponse();
         for (OffsetCommitRequest.OffsetCommitRequestTopic topic : request.topics()) {
             OffsetCommitResponse.OffsetCommitResponseTopic topicResponse =
@@ -57,7 +74,7 @@ final class OffsetCommitHandler implements ApiHandler {
                 TopicPartition tp = new TopicPartition(topic.name(), Math.max(0, partition.partitionIndex()));
                 topicResponse.partitions().add(new OffsetCommitResponse.OffsetCommitResponsePartition()
                         .setPartitionIndex(partition.partitionIndex())
-                        .setErrorCode(GroupErrors.code(errors.getOrDefault(tp, GroupError.NONE))));
+                        .setErrorCode(GroupErrors.code(errors.getOrDefault(tp, otherwise))));
             }
         }
         exchange.respond(response);

@@ -1,6 +1,7 @@
 package io.fjord.protocol.broker;
 
 import io.fjord.log.TopicPartition;
+import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.group.GroupError;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.OffsetDeleteRequest;
@@ -27,12 +28,21 @@ final class OffsetDeleteHandler implements ApiHandler {
                 partitions.add(new TopicPartition(topic.name(), Math.max(0, partition.partitionIndex())));
             }
         }
-        OffsetDeleteResponse response = new OffsetDeleteResponse();
-        if (state.groups().describeGroup(request.groupId()).state().equals("Dead")) {
-            exchange.respond(response.setErrorCode(GroupErrors.code(GroupError.GROUP_ID_NOT_FOUND)));
+        GroupCoordinator groups = state.groupsOrStartLoad();
+        if (groups == null) {
+            exchange.respond(new OffsetDeleteResponse().setErrorCode(GroupErrors.code(state.groupsUnavailable())));
             return;
         }
-        Map<TopicPartition, GroupError> errors = state.groups().deleteOffsets(request.groupId(), partitions);
+        if (groups.describeGroup(request.groupId()).state().equals("Dead")) {
+            exchange.respond(new OffsetDeleteResponse().setErrorCode(GroupErrors.code(GroupError.GROUP_ID_NOT_FOUND)));
+            return;
+        }
+        // Answered once the tombstones are in the log: on a writer thread, or at once.
+        groups.deleteOffsets(request.groupId(), partitions, errors -> respond(exchange, request, errors));
+    }
+
+    private static void respond(Exchange exchange, OffsetDeleteRequest request, Map<TopicPartition, GroupError> errors) {
+        OffsetDeleteResponse response = new OffsetDeleteResponse();
         for (OffsetDeleteRequest.OffsetDeleteRequestTopic topic : request.topics()) {
             OffsetDeleteResponse.OffsetDeleteResponseTopic topicResponse =
                     new OffsetDeleteResponse.OffsetDeleteResponseTopic().setName(topic.name());

@@ -2,6 +2,7 @@ package io.fjord.protocol.broker;
 
 import io.fjord.log.TopicPartition;
 import io.fjord.log.group.CommittedOffset;
+import io.fjord.log.group.GroupCoordinator;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.OffsetFetchRequest;
 import io.fjord.protocol.message.OffsetFetchResponse;
@@ -29,6 +30,11 @@ final class OffsetFetchHandler implements ApiHandler {
         OffsetFetchRequest request = (OffsetFetchRequest) message;
         short version = exchange.version();
         OffsetFetchResponse response = new OffsetFetchResponse();
+        GroupCoordinator groups = state.groupsOrStartLoad();
+        if (groups == null) {
+            exchange.respond(unavailable(request, version, GroupErrors.code(state.groupsUnavailable())));
+            return;
+        }
         if (version < FIRST_MULTI_GROUP_VERSION) {
             List<TopicPartition> wanted = null;
             if (request.topics() != null) {
@@ -40,7 +46,7 @@ final class OffsetFetchHandler implements ApiHandler {
                 }
             }
             for (Map.Entry<String, List<Map.Entry<TopicPartition, CommittedOffset>>> topic : fetch(request.groupId(),
-                    wanted).entrySet()) {
+                    wanted, groups).entrySet()) {
                 OffsetFetchResponse.OffsetFetchResponseTopic topicResponse =
                         new OffsetFetchResponse.OffsetFetchResponseTopic().setName(topic.getKey());
                 for (Map.Entry<TopicPartition, CommittedOffset> entry : topic.getValue()) {
@@ -73,7 +79,7 @@ final class OffsetFetchHandler implements ApiHandler {
             OffsetFetchResponse.OffsetFetchResponseGroup groupResponse =
                     new OffsetFetchResponse.OffsetFetchResponseGroup().setGroupId(group.groupId());
             for (Map.Entry<String, List<Map.Entry<TopicPartition, CommittedOffset>>> topic : fetch(group.groupId(),
-                    wanted).entrySet()) {
+                    wanted, groups).entrySet()) {
                 OffsetFetchResponse.OffsetFetchResponseTopics topicResponse =
                         new OffsetFetchResponse.OffsetFetchResponseTopics().setName(topic.getKey());
                 for (Map.Entry<TopicPartition, CommittedOffset> entry : topic.getValue()) {
@@ -91,10 +97,38 @@ final class OffsetFetchHandler implements ApiHandler {
         exchange.respond(response);
     }
 
+    /**
+     * The answer while the coordinator loads: Kafka's error per group (v8+), at the top (v2+) and, for
+     * v0 and v1, which have no top-level error, on each requested partition.
+     */
+    private static OffsetFetchResponse unavailable(OffsetFetchRequest request, short version, short error) {
+        OffsetFetchResponse response = new OffsetFetchResponse();
+        if (version >= FIRST_MULTI_GROUP_VERSION) {
+            for (OffsetFetchRequest.OffsetFetchRequestGroup group : request.groups()) {
+                response.groups().add(new OffsetFetchResponse.OffsetFetchResponseGroup().setGroupId(group.groupId())
+                        .setErrorCode(error));
+            }
+            return response;
+        }
+        response.setErrorCode(error);
+        if (request.topics() != null) {
+            for (OffsetFetchRequest.OffsetFetchRequestTopic topic : request.topics()) {
+                OffsetFetchResponse.OffsetFetchResponseTopic topicResponse =
+                        new OffsetFetchResponse.OffsetFetchResponseTopic().setName(topic.name());
+                for (int partition : topic.partitionIndexes()) {
+                    topicResponse.partitions().add(new OffsetFetchResponse.OffsetFetchResponsePartition()
+                            .setPartitionIndex(partition).setCommittedOffset(-1).setMetadata("").setErrorCode(error));
+                }
+                response.topics().add(topicResponse);
+            }
+        }
+        return response;
+    }
+
     /** The requested (or all committed) partitions by topic, each with its commit or null. */
-    private Map<String, List<Map.Entry<TopicPartition, CommittedOffset>>> fetch(String groupId,
-                                                                               List<TopicPartition> wanted) {
-        Map<TopicPartition, CommittedOffset> committed = state.groups().fetchOffsets(groupId, wanted);
+    private static Map<String, List<Map.Entry<TopicPartition, CommittedOffset>>> fetch(String groupId,
+            List<TopicPartition> wanted, GroupCoordinator groups) {
+        Map<TopicPartition, CommittedOffset> committed = groups.fetchOffsets(groupId, wanted);
         Map<String, List<Map.Entry<TopicPartition, CommittedOffset>>> byTopic = new TreeMap<>();
         Iterable<TopicPartition> partitions = wanted != null ? wanted : new java.util.TreeSet<>(committed.keySet());
         for (TopicPartition tp : partitions) {

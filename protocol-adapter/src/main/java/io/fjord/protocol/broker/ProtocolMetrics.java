@@ -16,6 +16,8 @@ public final class ProtocolMetrics {
     final LongAdder unsupportedVersions = new LongAdder();
     final LongAdder malformedRequests = new LongAdder();
     final LongAdder handlerFailures = new LongAdder();
+    /** Admin requests answered REQUEST_TIMED_OUT because the admin executor's queue was full. */
+    final LongAdder adminRequestsRefused = new LongAdder();
     /** Shared by the broker's rate-limited logs of client-caused events. */
     final LongAdder logLinesSuppressed = new LongAdder();
 
@@ -47,6 +49,11 @@ public final class ProtocolMetrics {
         return handlerFailures.sum();
     }
 
+    /** @return admin requests refused with REQUEST_TIMED_OUT because {@code fjord.max.queued.admin.requests} were queued */
+    public long adminRequestsRefused() {
+        return adminRequestsRefused.sum();
+    }
+
     /** @return log lines about refused requests left out by the rate limit */
     public long logLinesSuppressed() {
         return logLinesSuppressed.sum();
@@ -56,6 +63,7 @@ public final class ProtocolMetrics {
     public String toString() {
         return "ProtocolMetrics{withoutHeader=" + requestsWithoutHeader() + ", unknownApiKeys=" + unknownApiKeys()
                 + ", unsupportedVersions=" + unsupportedVersions() + ", malformed=" + malformedRequests()
-                + ", handlerFailures=" + handlerFailures() + ", logLinesSuppressed=" + logLinesSuppressed() + '}';
+                + ", handlerFailures=" + handlerFailures() + ", adminRequestsRefused=" + adminRequestsRefused()
+                + ", logLinesSuppressed=" + logLinesSuppressed() + '}';
     }
 }

@@ -1,6 +1,8 @@
 package io.fjord.protocol.broker;
 
+import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.group.SyncRequest;
+import io.fjord.log.group.SyncResult;
 import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.message.SyncGroupRequest;
 import io.fjord.protocol.message.SyncGroupResponse;
@@ -28,13 +30,21 @@ final class SyncGroupHandler implements ApiHandler {
         }
         SyncRequest sync = new SyncRequest(request.groupId(), request.generationId(), request.memberId(),
                 request.groupInstanceId(), request.protocolType(), request.protocolName(), assignments);
-        state.groups().syncGroup(sync, result -> {
-            SyncGroupResponse response = new SyncGroupResponse().setErrorCode(GroupErrors.code(result.error()))
-                    .setAssignment(result.assignment() == null ? NO_ASSIGNMENT : result.assignment());
-            if (version >= 5) {
-                response.setProtocolType(result.protocolType()).setProtocolName(result.protocolName());
-            }
-            exchange.respond(response);
-        });
+        GroupCoordinator groups = state.groupsOrStartLoad();
+        if (groups == null) {
+            respond(exchange, version, SyncResult.error(state.groupsUnavailable()));
+            return;
+        }
+        // Answered when the leader's assignment is stored: on a writer thread, or at once on this one.
+        groups.syncGroup(sync, result -> respond(exchange, version, result));
+    }
+
+    private static void respond(Exchange exchange, short version, SyncResult result) {
+        SyncGroupResponse response = new SyncGroupResponse().setErrorCode(GroupErrors.code(result.error()))
+                .setAssignment(result.assignment() == null ? NO_ASSIGNMENT : result.assignment());
+        if (version >= 5) {
+            response.setProtocolType(result.protocolType()).setProtocolName(result.protocolName());
+        }
+        exchange.respond(response);
     }
 }

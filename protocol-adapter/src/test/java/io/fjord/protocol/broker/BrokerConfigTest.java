@@ -60,6 +60,20 @@ class BrokerConfigTest {
     }
 
     @Test
+    void adminExecutorSizeAndQueueAreNamedLimitsWithDefaults() {
+        BrokerConfig config = BrokerConfig.fromProperties(Map.of(
+                "fjord.admin.threads", "3", "fjord.max.queued.admin.requests", "0"));
+        assertEquals(3, config.adminThreads());
+        assertEquals(0, config.maxQueuedAdminRequests());
+        BrokerConfig defaults = BrokerConfig.fromProperties(Map.of());
+        assertEquals(BrokerConfig.DEFAULT_ADMIN_THREADS, defaults.adminThreads());
+        assertEquals(BrokerConfig.DEFAULT_MAX_QUEUED_ADMIN_REQUESTS, defaults.maxQueuedAdminRequests());
+        assertThrows(InvalidConfigException.class, () -> BrokerConfig.fromProperties(Map.of("fjord.admin.threads", "0")));
+        assertThrows(InvalidConfigException.class,
+                () -> BrokerConfig.fromProperties(Map.of("fjord.max.queued.admin.requests", "-1")));
+    }
+
+    @Test
     void socketBuffersUseKafkasNamesAndMinusOneKeepsTheOsAutotuning() {
         BrokerConfig config = BrokerConfig.fromProperties(Map.of(
                 "socket.send.buffer.bytes", "4194304", "socket.receive.buffer.bytes", "-1"));

@@ -43,6 +43,7 @@ class ParkedFetchTest {
     private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
     private LogEngine engine;
     private FetchPurgatory purgatory;
+    private AdminExecutor admin;
     private NetServer server;
     private int port;
 
@@ -55,13 +56,14 @@ class ParkedFetchTest {
                 .maxFetchWaitMs(MAX_WAIT_MS).build();
         ListenSocket socket = Broker.listen(config);
         port = socket.boundAddress().getPort();
-        BrokerState state = new BrokerState(engine, config, "127.0.0.1", port);
+        BrokerState state = new BrokerState(engine, config, "127.0.0.1", port, engine::groupCoordinator);
         purgatory = new FetchPurgatory(config.maxWaitingFetches(), (partition, offset, maxBytes) -> {
             reads.computeIfAbsent(partition.topicPartition().topic(), t -> new AtomicInteger()).incrementAndGet();
             return partition.read(offset, maxBytes);
         });
         engine.addAppendListener(purgatory);
-        server = NetServer.start(socket, new KafkaRequestRouter(state, purgatory));
+        admin = new AdminExecutor(config.adminThreads(), config.maxQueuedAdminRequests(), state.protocolMetrics);
+        server = NetServer.start(socket, new KafkaRequestRouter(state, purgatory, admin));
     }
 
     @AfterEach
@@ -72,6 +74,9 @@ class ParkedFetchTest {
         if (purgatory != null) {
             engine.removeAppendListener(purgatory);
             purgatory.close();
+        }
+        if (admin != null) {
+            admin.close();
         }
         if (engine != null) {
             engine.close();
