@@ -856,19 +856,30 @@ public final class PartitionLog implements Closeable {
     }
 
     private void closeSegments() throws IOException {
+        RuntimeException flushFailure = null;
         if (!offline) {
-            flush();
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                flushFailure = e; // reported after the segments are closed: none may stay open
+            }
         }
-        IOException failure = null;
+        IOException closeFailure = null;
         for (LogSegment segment : segments.values()) {
             try {
                 segment.close();
             } catch (IOException e) {
-                failure = e;
+                closeFailure = e;
             }
         }
-        if (failure != null) {
-            throw failure;
+        if (flushFailure != null) {
+            if (closeFailure != null) {
+                flushFailure.addSuppressed(closeFailure);
+            }
+            throw flushFailure;
+        }
+        if (closeFailure != null) {
+            throw closeFailure;
         }
     }
 
