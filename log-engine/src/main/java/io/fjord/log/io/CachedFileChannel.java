@@ -3,6 +3,7 @@ package io.fjord.log.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
@@ -91,6 +92,9 @@ public final class CachedFileChannel extends FileChannel {
         FileChannel file = handle.pin();
         try {
             return file.read(dst, position);
+        } catch (ClosedChannelException e) {
+            handle.reopenIfClosedUnder(file);
+            throw e;
         } finally {
             handle.release();
         }
@@ -101,6 +105,9 @@ public final class CachedFileChannel extends FileChannel {
         FileChannel file = handle.pin();
         try {
             return file.write(src, position);
+        } catch (ClosedChannelException e) {
+            handle.reopenIfClosedUnder(file);
+            throw e;
         } finally {
             handle.release();
         }
@@ -111,6 +118,9 @@ public final class CachedFileChannel extends FileChannel {
         FileChannel file = handle.pin();
         try {
             return file.transferTo(position, count, target); // the real channel: sendfile
+        } catch (ClosedChannelException e) {
+            handle.reopenIfClosedUnder(file);
+            throw e;
         } finally {
             handle.release();
         }
@@ -121,6 +131,9 @@ public final class CachedFileChannel extends FileChannel {
         FileChannel file = handle.pin();
         try {
             return file.transferFrom(src, position, count);
+        } catch (ClosedChannelException e) {
+            handle.reopenIfClosedUnder(file);
+            throw e;
         } finally {
             handle.release();
         }
@@ -131,6 +144,9 @@ public final class CachedFileChannel extends FileChannel {
         FileChannel file = handle.pin();
         try {
             return file.size();
+        } catch (ClosedChannelException e) {
+            handle.reopenIfClosedUnder(file);
+            throw e;
         } finally {
             handle.release();
         }
@@ -145,6 +161,9 @@ public final class CachedFileChannel extends FileChannel {
                 position = Math.min(position, size);
             }
             return this;
+        } catch (ClosedChannelException e) {
+            handle.reopenIfClosedUnder(file);
+            throw e;
         } finally {
             handle.release();
         }
@@ -155,6 +174,9 @@ public final class CachedFileChannel extends FileChannel {
         FileChannel file = handle.pin();
         try {
             file.force(metaData); // fsync works on the inode: dirty pages written via any descriptor
+        } catch (ClosedChannelException e) {
+            handle.reopenIfClosedUnder(file);
+            throw e;
         } finally {
             handle.release();
         }
@@ -257,7 +279,7 @@ public final class CachedFileChannel extends FileChannel {
     }
 
     private static IOException closedChannel() {
-        return new java.nio.channels.ClosedChannelException();
+        return new ClosedChannelException();
     }
 
     @Override
@@ -310,6 +332,30 @@ public final class CachedFileChannel extends FileChannel {
         @Override
         protected IOException retiredException() {
             return closedChannel();
+        }
+
+        /**
+         * After a use failed on a closed channel: if that was the descriptor itself, closed under
+         * the use (an interrupt of any thread using a {@link FileChannel} closes it for every
+         * thread), opens the file again in its place, so one interrupted thread (a cleaner or
+         * scheduler stopping, a fetch's network thread) does not leave the segment unreadable and
+         * unflushable for everyone else. The failed use still fails; uses in flight on the old
+         * descriptor fail as they would have, and the count of uses is untouched: the entry stays
+         * open in the cache, with one descriptor as before. Nothing is reopened once retired.
+         */
+        void reopenIfClosedUnder(FileChannel failed) {
+            synchronized (openLock()) {
+                if (failed == null || failed.isOpen() || file != failed || isRetired()) {
+                    return; // closed by us (eviction, retirement) or already replaced
+                }
+                try {
+                    file = io.open(path, reopenOptions);
+                } catch (IOException | RuntimeException e) {
+                    System.getLogger(CachedFileChannel.class.getName()).log(System.Logger.Level.WARNING,
+                            "Reopening {0} after its descriptor was closed under a use failed: {1}", path,
+                            e.toString());
+                }
+            }
         }
 
         void retireNow() throws IOException {

@@ -328,10 +328,25 @@ public final class PartitionLog implements Closeable {
     }
 
     private void closeSegments() throws IOException {
+        RuntimeException flushFailure = null;
         if (!state.offline) {
-            flush();
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                flushFailure = e; // reported after the segments are closed: none may stay open
+            }
         }
-        state.segments.closeAll();
+        try {
+            state.segments.closeAll();
+        } catch (IOException e) {
+            if (flushFailure == null) {
+                throw e;
+            }
+            flushFailure.addSuppressed(e);
+        }
+        if (flushFailure != null) {
+            throw flushFailure;
+        }
     }
 
     /** Closes and removes the whole partition directory (topic deletion). */
