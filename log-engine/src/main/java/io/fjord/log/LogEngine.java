@@ -85,7 +85,7 @@ public final class LogEngine implements AutoCloseable {
     private final ResourceCache indexMappings;
     /** How segments open their log files: through {@link #logFiles}. */
     private final FileIo segmentIo;
-    private GroupCoordinator groupCoordinator;
+    private volatile GroupCoordinator groupCoordinator;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<LogSegment> retiring = ConcurrentHashMap.newKeySet();
     private final Object adminLock = new Object();
@@ -124,6 +124,7 @@ public final class LogEngine implements AutoCloseable {
                         config.maxMappedSegments() == ResourceCache.UNBOUNDED ? null : indexMappings);
         this.writers = new WriterPool(config.writerThreads(), config.writerQueueCapacity(), config.appendTimeoutMs(),
                 new StorageHealth(dataDir, metrics));
+        metrics.writerQueueDepths(writers::queueDepths);
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "fjord-scheduler");
             thread.setDaemon(true);
@@ -741,6 +742,14 @@ public final class LogEngine implements AutoCloseable {
             }
             return groupCoordinator;
         }
+    }
+
+    /**
+     * The group coordinator if something started it, else null, without starting it: for observers
+     * such as metrics, which must not create {@code __consumer_offsets} as a side effect.
+     */
+    public GroupCoordinator startedGroupCoordinator() {
+        return groupCoordinator;
     }
 
     /** The log cleaner (compaction), e.g. to read its checkpoint or install a test hook. */

@@ -787,6 +787,7 @@ public final class PartitionLog implements Closeable {
             if (upTo <= recoveryPoint) {
                 return;
             }
+            long startNanos = System.nanoTime();
             try {
                 Long from = segments.floorKey(recoveryPoint);
                 LogSegment active = activeSegment;
@@ -803,6 +804,7 @@ public final class PartitionLog implements Closeable {
             } catch (IOException e) {
                 throw new LogStorageException(topicPartition + ": fsync failed: " + e.getMessage(), e);
             }
+            metrics.onFlush(System.nanoTime() - startNanos);
             recoveryPoint = upTo;
             lastFlushMs = clock.nowMs();
         }

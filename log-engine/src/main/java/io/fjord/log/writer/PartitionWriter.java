@@ -76,6 +76,11 @@ final class PartitionWriter implements Runnable {
         return true;
     }
 
+    /** Requests queued and not yet taken: a gauge for metrics. */
+    int queueDepth() {
+        return queued.get();
+    }
+
     Thread thread() {
         return thread;
     }

@@ -3,6 +3,7 @@ package io.fjord.protocol.broker;
 import io.fjord.log.LogEngine;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.group.GroupCoordinator;
+import io.fjord.protocol.metrics.BrokerMetrics;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ final class BrokerState {
     final LogEngine engine;
     /** Counters of refused requests, read through {@link Broker#protocolMetrics()}. */
     final ProtocolMetrics protocolMetrics = new ProtocolMetrics();
+    /** Request phases per API and traffic per topic, read through {@link Broker#metrics()}. */
+    final BrokerMetrics metrics = new BrokerMetrics();
     final BrokerConfig config;
     final String clusterId;
     final int nodeId;
