@@ -5,6 +5,7 @@ import io.fjord.log.InvalidConfigException;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.group.GroupConfig;
 import io.fjord.net.NetConfig;
+import io.fjord.protocol.metrics.HttpListener;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,8 +48,12 @@ public final class BrokerConfig {
     private final GroupConfig groupConfig;
     private final List<Consumer<EngineConfig.Builder>> engineSettings;
     private final NetConfig.Builder net;
+    private final HttpListener httpListener;
+    private final boolean jmx;
 
     private BrokerConfig(Builder b) {
+        this.httpListener = b.httpListener;
+        this.jmx = b.jmx;
         this.groupConfig = b.groupConfig;
         this.engineSettings = List.copyOf(b.engineSettings);
         this.host = b.host;
@@ -120,6 +125,26 @@ public final class BrokerConfig {
     }
 
     /**
+     * Where {@code /metrics} and {@code /health} are served ({@code fjord.http.listener}), or null for
+     * none. Read from properties ({@code bin/fjord broker}) it defaults to {@code http://127.0.0.1:9644},
+     * or to port 0 when the Kafka listener's port is 0, so that brokers on ephemeral ports (tests) never
+     * collide on it; a broker built in code has none unless {@link Builder#httpListener} sets one.
+     */
+    public HttpListener httpListener() {
+        return httpListener;
+    }
+
+    /**
+     * Whether the broker registers its metrics as MBeans under Kafka's names. On for a broker read from
+     * properties ({@code bin/fjord broker}), off for one built in code unless {@link Builder#jmx} asks:
+     * Kafka's names carry no broker id, so one JVM holds one set (a second broker asking is warned and
+     * serves its metrics over HTTP only).
+     */
+    public boolean jmx() {
+        return jmx;
+    }
+
+    /**
      * Consumer-group limits and timings read from {@code group.*} and {@code offsets.*}. The
      * coordinator belongs to the engine, so these take effect through
      * {@code EngineConfig.builder(...).groupConfig(...)} when the engine is opened (as
@@ -155,6 +180,7 @@ public final class BrokerConfig {
         Map<String, String> properties = KafkaServerProperties.singleNode(kafkaProperties);
         Builder builder = builder();
         Map<String, String> topicDefaults = new LinkedHashMap<>();
+        boolean httpListenerSet = false;
         for (Map.Entry<String, String> entry : properties.entrySet()) {
             String key = entry.getKey().trim();
             String value = entry.getValue().trim();
@@ -177,6 +203,10 @@ public final class BrokerConfig {
                 case "num.partitions" -> builder.numPartitions(parseInt(key, value, 1, 10_000));
                 case "auto.create.topics.enable" -> builder.autoCreateTopics(parseBoolean(key, value));
                 case "fjord.max.waiting.fetches" -> builder.maxWaitingFetches(parseInt(key, value, 0, 1_000_000));
+                case HttpListener.CONFIG -> {
+                    builder.httpListener(HttpListener.parse(value));
+                    httpListenerSet = true;
+                }
                 case "fjord.max.fetch.wait.ms" -> builder.maxFetchWaitMs(parseInt(key, value, 0, 600_000));
                 case "socket.request.max.bytes" -> builder.net.maxFrameBytes(parseInt(key, value, 1024, Integer.MAX_VALUE));
                 case "max.connections" -> builder.net.maxConnections(parseInt(key, value, 1, Integer.MAX_VALUE));
@@ -281,6 +311,11 @@ public final class BrokerConfig {
             }
         }
         builder.topicDefaults(TopicConfig.of(topicDefaults));
+        if (!httpListenerSet) {
+            builder.httpListener(new HttpListener(HttpListener.DEFAULT_HOST,
+                    builder.port == 0 ? 0 : HttpListener.DEFAULT_PORT));
+        }
+        builder.jmx(true);
         return builder.build();
     }
 
@@ -378,6 +413,8 @@ public final class BrokerConfig {
         private GroupConfig groupConfig = GroupConfig.defaults();
         private final List<Consumer<EngineConfig.Builder>> engineSettings = new ArrayList<>();
         private final NetConfig.Builder net = NetConfig.builder();
+        private HttpListener httpListener;
+        private boolean jmx;
 
         public Builder listener(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -434,6 +471,18 @@ public final class BrokerConfig {
 
         public Builder groupConfig(GroupConfig groupConfig) {
             this.groupConfig = Objects.requireNonNull(groupConfig, "groupConfig");
+            return this;
+        }
+
+        /** Where to serve {@code /metrics} and {@code /health}; null (the default in code) for none. */
+        public Builder httpListener(HttpListener httpListener) {
+            this.httpListener = httpListener;
+            return this;
+        }
+
+        /** Register Kafka-named MBeans (see {@link BrokerConfig#jmx()}); off by default in code. */
+        public Builder jmx(boolean jmx) {
+            this.jmx = jmx;
             return this;
         }
 

@@ -37,6 +37,7 @@ public final class TopicTraffic {
     private final Counters all = new Counters();
     private final ConcurrentHashMap<String, Counters> byTopic = new ConcurrentHashMap<>();
     private volatile Consumer<String> onNewTopic = topic -> { };
+    private volatile Consumer<String> onTopicRemoved = topic -> { };
 
     /** One appended batch: its bytes as received and its record count. */
     public void produced(String topic, long bytes, long records) {
@@ -66,20 +67,22 @@ public final class TopicTraffic {
     /**
      * Forgets the topics {@code exists} denies (deleted ones), as Kafka removes a deleted topic's
      * metrics; the totals keep what they counted. Called at scrape time.
-     *
-     * @param onRemoved told each removed topic (e.g. to unregister its MBeans)
      */
-    public void retain(Predicate<String> exists, Consumer<String> onRemoved) {
+    public void retain(Predicate<String> exists) {
         for (String topic : byTopic.keySet()) {
             if (!exists.test(topic) && byTopic.remove(topic) != null) {
-                onRemoved.accept(topic);
+                onTopicRemoved.accept(topic);
             }
         }
     }
 
-    /** Told once per topic the first time it has traffic (e.g. to register its MBeans); must be quick. */
-    public void onNewTopic(Consumer<String> listener) {
-        this.onNewTopic = listener;
+    /**
+     * Tells {@code added} each topic the first time it has traffic, and {@code removed} each topic
+     * {@link #retain} forgets (e.g. to register and unregister its MBeans); both must be quick.
+     */
+    public void listen(Consumer<String> added, Consumer<String> removed) {
+        this.onNewTopic = added;
+        this.onTopicRemoved = removed;
     }
 
     private Counters counters(String topic) {
