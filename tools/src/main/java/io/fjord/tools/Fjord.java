@@ -265,8 +265,10 @@ public final class Fjord {
         }
         try {
             Broker broker = Broker.start(engine, config, socket);
+            java.net.InetSocketAddress metrics = broker.httpAddress();
             out.println("Fjord broker ready at " + broker.bootstrap() + " (data in " + config.dataDir().toAbsolutePath()
-                    + ")");
+                    + (metrics == null ? "" : "; /metrics and /health on http://" + config.httpListener().host() + ":"
+                    + metrics.getPort()) + ")");
             out.flush();
             return new RunningBroker(engine, broker);
         } catch (BrokerStartException e) {
