@@ -99,6 +99,8 @@ class MetricsEndpointTest {
                 assertTrue(metrics.contains("fjord_writer_queue_depth{writer=\"0\"}"), metrics);
                 assertTrue(value(metrics, "fjord_log_flush_time_seconds_count") >= 1, metrics);
 
+                // The MBeans are registered on a thread of their own, off the start-up path.
+                waitUntil(Duration.ofSeconds(30), () -> JMX.isRegistered(bytesIn), () -> bytesIn + " not registered");
                 assertTrue((Long) JMX.getAttribute(bytesIn, "Count") > 0);
                 assertTrue((Long) JMX.getAttribute(produceTime, "Count") >= 1);
                 assertTrue((Double) JMX.getAttribute(produceTime, "99thPercentile") > 0);
@@ -176,6 +178,7 @@ class MetricsEndpointTest {
         ObjectName flush = new ObjectName("kafka.log:type=LogFlushStats,name=LogFlushRateAndTimeMs");
         try (LogEngine engine = LogEngine.open(dir)) {
             try (Broker first = Broker.start(engine, ephemeral().jmx(true).build())) {
+                waitUntil(Duration.ofSeconds(30), () -> JMX.isRegistered(flush), () -> flush + " not registered");
                 try (Broker second = Broker.start(engine, ephemeral().jmx(true).build())) {
                     assertTrue(JMX.isRegistered(flush));
                 }
