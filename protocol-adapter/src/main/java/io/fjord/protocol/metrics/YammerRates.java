@@ -18,13 +18,23 @@ final class YammerRates {
     private static final double[] WINDOW_SECONDS = {60, 300, 900};
 
     private final LongSupplier count;
-    private final long startNanos = System.nanoTime();
+    private final LongSupplier nanoClock;
+    private final long startNanos;
     private final double[] rates = new double[WINDOW_SECONDS.length];
-    private long lastTickNanos = startNanos;
+    private long lastTickNanos;
     private long lastCount;
+    private boolean ticked;
 
     YammerRates(LongSupplier count) {
+        this(count, System::nanoTime);
+    }
+
+    /** With a clock of its own, for tests. */
+    YammerRates(LongSupplier count, LongSupplier nanoClock) {
         this.count = count;
+        this.nanoClock = nanoClock;
+        this.startNanos = nanoClock.getAsLong();
+        this.lastTickNanos = startNanos;
         this.lastCount = count.getAsLong();
     }
 
@@ -33,7 +43,7 @@ final class YammerRates {
     }
 
     synchronized double meanRate() {
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double seconds = (nanoClock.getAsLong() - startNanos) / 1e9;
         return seconds <= 0 ? 0 : count.getAsLong() / seconds;
     }
 
@@ -44,7 +54,7 @@ final class YammerRates {
     }
 
     private void catchUp() {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         long ticks = (now - lastTickNanos) / TICK_NANOS;
         if (ticks <= 0) {
             return;
@@ -52,9 +62,12 @@ final class YammerRates {
         long current = count.getAsLong();
         double perSecond = (current - lastCount) / (ticks * TICK_SECONDS);
         for (int i = 0; i < rates.length; i++) {
+            // Yammer's first tick sets the average to that tick's rate; each later one moves it by alpha.
+            double from = ticked ? rates[i] : perSecond;
             double keep = Math.exp(-TICK_SECONDS / WINDOW_SECONDS[i]); // 1 - alpha
-            rates[i] = perSecond + (rates[i] - perSecond) * Math.pow(keep, ticks);
+            rates[i] = perSecond + (from - perSecond) * Math.pow(keep, ticks);
         }
+        ticked = true;
         lastCount = current;
         lastTickNanos += ticks * TICK_NANOS;
     }
