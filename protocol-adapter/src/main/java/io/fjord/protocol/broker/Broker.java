@@ -154,6 +154,7 @@ public final class Broker implements AutoCloseable {
         counters.put("unsupported_versions", protocol::unsupportedVersions);
         counters.put("malformed_requests", protocol::malformedRequests);
         counters.put("handler_failures", protocol::handlerFailures);
+        counters.put("log_lines_suppressed", protocol::logLinesSuppressed);
         return counters;
     }
 

@@ -27,7 +27,7 @@ public final class PrometheusMetrics implements MultiCollector {
     private final Map<String, LongSupplier> protocolCounters;
 
     /**
-     * @param protocolCounters the broker's refused-request counters by metric name (without {@code fjord_})
+     * @param protocolCounters the broker's refused-request counters by metric name (without {@code fjord_protocol_})
      */
     public PrometheusMetrics(LogEngine engine, BrokerMetrics broker, NetMetrics net,
                              Map<String, LongSupplier> protocolCounters) {
@@ -45,8 +45,8 @@ public final class PrometheusMetrics implements MultiCollector {
         topics(out);
         network(out);
         engine(out);
-        protocolCounters.forEach((name, counter) -> out.counter("fjord_" + name,
-                "Requests refused: " + name.replace('_', ' '), counter.getAsLong()));
+        protocolCounters.forEach((name, counter) -> out.counter("fjord_protocol_" + name,
+                "Kafka protocol layer: " + name.replace('_', ' '), counter.getAsLong()));
         lag.collect(out);
         return out.build();
     }
@@ -128,8 +128,15 @@ public final class PrometheusMetrics implements MultiCollector {
         out.counter("fjord_network_accept_failures", "accept() calls that failed", net.acceptFailures());
         out.counter("fjord_network_unexpected_errors", "Connections closed for an unexpected error",
                 net.unexpectedErrors());
-        out.counter("fjord_log_lines_suppressed", "Log lines about client-caused events left out by the rate limit",
-                net.logLinesSuppressed());
+        out.counter("fjord_network_registration_failures", "Accepted connections that could not join a selector",
+                net.registrationFailures());
+        out.counter("fjord_network_handler_errors", "Request handler invocations that threw", net.handlerErrors());
+        out.counter("fjord_network_closes_requested", "Connections closed because a request was refused",
+                net.closesRequested());
+        out.counter("fjord_network_responses_none", "Requests answered with no bytes (Produce acks=0)",
+                net.responsesNone());
+        out.counter("fjord_network_log_lines_suppressed",
+                "Network-layer log lines about client-caused events left out by the rate limit", net.logLinesSuppressed());
     }
 
     private void engine(Snapshots out) {
@@ -150,6 +157,13 @@ public final class PrometheusMetrics implements MultiCollector {
         out.counter("fjord_indexes_rebuilt", "Segments whose indexes were rebuilt from the log", metrics.indexesRebuilt());
         out.counter("fjord_failed_topic_creations", "Topic or partition creations that failed part way",
                 metrics.failedTopicCreations());
+        out.counter("fjord_unfinished_topic_creations_removed", "Half-created topics found on start and removed",
+                metrics.unfinishedTopicCreationsRemoved());
+        out.counter("fjord_interrupted_topic_deletions_finished", "Topic deletions a crash interrupted, finished on start",
+                metrics.interruptedTopicDeletionsFinished());
+        out.counter("fjord_stray_partition_directories_removed",
+                "Partition directories beyond a topic's partition count, removed on start",
+                metrics.strayPartitionDirectoriesRemoved());
         out.counter("fjord_topic_creations_refused_for_descriptors",
                 "Creations refused to keep file descriptors in reserve", metrics.creationsRefusedForDescriptors());
     }
