@@ -153,8 +153,15 @@ public final class EngineMetrics {
      * Also tells {@code listener} each flush's duration in nanoseconds, on the flushing thread (a writer
      * or the maintenance thread): e.g. a broker's latency histogram. Must be quick and not block.
      */
-    public void flushTimeListener(LongConsumer listener) {
+    public synchronized void flushTimeListener(LongConsumer listener) {
         this.flushTimeListener = listener == null ? nanos -> { } : listener;
+    }
+
+    /** Stops telling {@code listener}, if it is the one set (another may have replaced it since). */
+    public synchronized void removeFlushTimeListener(LongConsumer listener) {
+        if (flushTimeListener == listener) {
+            flushTimeListener = nanos -> { };
+        }
     }
 
     /** Appends queued for each writer thread, now: a gauge (index = writer number). */

@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -43,12 +44,15 @@ public final class Broker implements AutoCloseable {
     /** Registers the MBeans off the start-up path (see {@link #startMetrics}); null without JMX. */
     private Thread jmxRegistration;
     private volatile KafkaJmx jmx;
+    /** What the engine tells each flush's duration; removed on close if no later broker replaced it. */
+    private final LongConsumer flushTimes;
 
     private Broker(LogEngine engine, FetchPurgatory purgatory, NetServer server, BrokerState state) {
         this.engine = engine;
         this.purgatory = purgatory;
         this.server = server;
         this.state = state;
+        this.flushTimes = state.metrics.flushTime()::recordNanos;
     }
 
     /**
@@ -119,7 +123,7 @@ public final class Broker implements AutoCloseable {
     /** Feeds the engine's flush times to the broker's histogram, then JMX and the HTTP endpoint if configured. */
     private void startMetrics(BrokerConfig config) {
         BrokerMetrics metrics = state.metrics;
-        engine.metrics().flushTimeListener(metrics.flushTime()::recordNanos);
+        engine.metrics().flushTimeListener(flushTimes);
         if (config.jmx()) {
             // Measured: the platform MBean server costs ~100 ms of CPU to create and Kafka's ~170 names
             // ~75 ms to register; on a thread of their own they do not delay the first answer.
@@ -235,7 +239,7 @@ public final class Broker implements AutoCloseable {
         if (jmx != null) {
             jmx.close();
         }
-        engine.metrics().flushTimeListener(null);
+        engine.metrics().removeFlushTimeListener(flushTimes);
         server.close();
         engine.removeAppendListener(purgatory);
         purgatory.close();

@@ -3,6 +3,7 @@ package io.fjord.protocol.metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 /**
  * The request metrics of one Kafka API, the phases of Kafka's {@code RequestMetrics}:
@@ -33,6 +34,7 @@ public final class ApiRequestMetrics {
     final LatencyHistogram send = new LatencyHistogram();
     final LatencyHistogram total = new LatencyHistogram();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private volatile BiConsumer<ApiRequestMetrics, String> onNewError = (api, error) -> { };
 
     ApiRequestMetrics(String apiName) {
         this.apiName = apiName;
@@ -69,9 +71,19 @@ public final class ApiRequestMetrics {
     public void onError(String errorName) {
         LongAdder counter = errors.get(errorName);
         if (counter == null) {
-            counter = errors.computeIfAbsent(errorName, name -> new LongAdder());
+            LongAdder created = new LongAdder();
+            counter = errors.putIfAbsent(errorName, created);
+            if (counter == null) {
+                counter = created;
+                onNewError.accept(this, errorName);
+            }
         }
         counter.increment();
+    }
+
+    /** Tells {@code listener} each error name the first time this API counts it (e.g. to register an MBean). */
+    public void onNewError(BiConsumer<ApiRequestMetrics, String> listener) {
+        this.onNewError = listener == null ? (api, error) -> { } : listener;
     }
 
     public long requests() {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  *       One/Five/FifteenMinuteRate, EventType, RateUnit);
  *   <li>{@code kafka.network:type=RequestMetrics,name=RequestsPerSec,request=R} (a meter) and
  *       {@code name={TotalTimeMs,RequestQueueTimeMs,LocalTimeMs,RemoteTimeMs,ResponseSendTimeMs},request=R}
- *       (histograms in ms: Count, Min, Max, Mean, StdDev, 50th..999thPercentile) for each served API, with
+ *       (histograms in ms: Count, Min, Max, Mean, StdDev, 50th..999thPercentile) for each served API, and
+ *       {@code name=ErrorsPerSec,request=R,error=E} (a meter) from R's first error E on, with
  *       Kafka's request names (a Fetch is also under {@code FetchConsumer}: Fjord has no followers).
  *       Fjord's ResponseSendTimeMs includes the wait behind the connection's earlier responses, which
  *       Kafka counts apart as ResponseQueueTimeMs; there is no {@code version} key (not tracked per version);
@@ -94,9 +96,10 @@ public final class KafkaJmx implements AutoCloseable {
         add(topicMetrics + "BytesOutPerSec", meter("bytes", total::bytesOut));
         for (ApiKey api : apis) {
             ApiRequestMetrics request = metrics.requests().of(api);
-            registerRequest(request.apiName(), request);
             if (api == ApiKey.FETCH) {
-                registerRequest("FetchConsumer", request);
+                registerRequest(request, request.apiName(), "FetchConsumer");
+            } else {
+                registerRequest(request, request.apiName());
             }
         }
         LatencyHistogram flush = metrics.flushTime();
@@ -108,15 +111,44 @@ public final class KafkaJmx implements AutoCloseable {
         add("kafka.server:type=ReplicaManager,name=LeaderCount", gauge(this::partitionCount));
     }
 
-    private void registerRequest(String name, ApiRequestMetrics request) throws JMException {
-        String prefix = "kafka.network:type=RequestMetrics,name=";
-        String suffix = ",request=" + name;
-        add(prefix + "RequestsPerSec" + suffix, meter("requests", request::requests));
-        add(prefix + "TotalTimeMs" + suffix, histogram(request.totalTime()::snapshot));
-        add(prefix + "RequestQueueTimeMs" + suffix, histogram(request.queueTime()::snapshot));
-        add(prefix + "LocalTimeMs" + suffix, histogram(request.localTime()::snapshot));
-        add(prefix + "RemoteTimeMs" + suffix, histogram(request.remoteTime()::snapshot));
-        add(prefix + "ResponseSendTimeMs" + suffix, histogram(request.sendTime()::snapshot));
+    /** The request's MBeans under each of {@code names} (Kafka shows a consumer's Fetch under two). */
+    private void registerRequest(ApiRequestMetrics request, String... names) throws JMException {
+        for (String name : names) {
+            String prefix = "kafka.network:type=RequestMetrics,name=";
+            String suffix = ",request=" + name;
+            add(prefix + "RequestsPerSec" + suffix, meter("requests", request::requests));
+            add(prefix + "TotalTimeMs" + suffix, histogram(request.totalTime()::snapshot));
+            add(prefix + "RequestQueueTimeMs" + suffix, histogram(request.queueTime()::snapshot));
+            add(prefix + "LocalTimeMs" + suffix, histogram(request.localTime()::snapshot));
+            add(prefix + "RemoteTimeMs" + suffix, histogram(request.remoteTime()::snapshot));
+            add(prefix + "ResponseSendTimeMs" + suffix, histogram(request.sendTime()::snapshot));
+        }
+        request.onNewError((api, error) -> {
+            for (String name : names) {
+                registerError(name, api, error);
+            }
+        });
+        for (String error : request.errors().keySet()) {
+            for (String name : names) {
+                registerError(name, request, error);
+            }
+        }
+    }
+
+    /** {@code ErrorsPerSec,request=R,error=E}, from the first time R answers E. */
+    private void registerError(String requestName, ApiRequestMetrics request, String error) {
+        LongAdder count = request.errors().get(error);
+        if (count == null || closed) {
+            return;
+        }
+        try {
+            add("kafka.network:type=RequestMetrics,name=ErrorsPerSec,request=" + requestName + ",error=" + error,
+                    meter("requests", count::sum));
+        } catch (InstanceAlreadyExistsException e) {
+            // registered by the loop over existing errors and the listener both
+        } catch (JMException e) {
+            LOG.log(System.Logger.Level.WARNING, "Cannot register ErrorsPerSec of " + requestName + "/" + error, e);
+        }
     }
 
     private void registerTopic(String topic) {
@@ -229,6 +261,9 @@ public final class KafkaJmx implements AutoCloseable {
     @Override
     public void close() {
         metrics.topics().listen(topic -> { }, topic -> { });
+        for (ApiRequestMetrics api : metrics.requests().all()) {
+            api.onNewError(null);
+        }
         List<ObjectName> names;
         synchronized (registered) {
             closed = true;

@@ -27,6 +27,17 @@ public final class RequestMetrics {
         return byApiKey[api.id];
     }
 
+    /** Every API's metrics, in API-key order. */
+    public List<ApiRequestMetrics> all() {
+        List<ApiRequestMetrics> all = new ArrayList<>();
+        for (ApiRequestMetrics api : byApiKey) {
+            if (api != null) {
+                all.add(api);
+            }
+        }
+        return all;
+    }
+
     /** Every API that has seen at least one request or error, in API-key order. */
     public List<ApiRequestMetrics> used() {
         List<ApiRequestMetrics> used = new ArrayList<>();

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +77,7 @@ class MetricsEndpointTest {
                 assertNotEquals(0, endpoint.getPort());
                 produceAndConsume(broker.bootstrap());
                 produce(broker.bootstrap(), UNCONSUMED);
+                fetchOutOfRange(broker.bootstrap());
 
                 HttpResponse<String> health = get(endpoint, "/health");
                 assertEquals(200, health.statusCode(), health.body());
@@ -97,6 +99,8 @@ class MetricsEndpointTest {
                 assertEquals(UNCONSUMED, value(metrics,
                         "fjord_consumer_group_lag{group=\"metrics-group\",partition=\"0\",topic=\"" + TOPIC + "\"}"), metrics);
                 assertTrue(metrics.contains("fjord_writer_queue_depth{writer=\"0\"}"), metrics);
+                assertTrue(value(metrics,
+                        "fjord_request_errors_total{error=\"OFFSET_OUT_OF_RANGE\",request=\"Fetch\"}") >= 1, metrics);
                 assertTrue(value(metrics, "fjord_log_flush_time_seconds_count") >= 1, metrics);
 
                 // The MBeans are registered on a thread of their own, off the start-up path.
@@ -106,10 +110,16 @@ class MetricsEndpointTest {
                 assertTrue((Double) JMX.getAttribute(produceTime, "99thPercentile") > 0);
                 assertTrue(JMX.isRegistered(new ObjectName(
                         "kafka.network:type=RequestMetrics,name=RequestsPerSec,request=FetchConsumer")));
+                assertTrue((Long) JMX.getAttribute(new ObjectName("kafka.network:type=RequestMetrics,name=ErrorsPerSec,"
+                        + "request=FetchConsumer,error=OFFSET_OUT_OF_RANGE"), "Count") >= 1);
                 assertTrue((Long) JMX.getAttribute(new ObjectName("kafka.log:type=LogFlushStats,name=LogFlushRateAndTimeMs"),
                         "Count") >= 1);
             }
             assertFalse(JMX.isRegistered(bytesIn), "closing the broker unregisters its MBeans");
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(
+                    t -> t.isAlive() && (t.getName().endsWith("http") || t.getName().endsWith("jmx")
+                            || t.getName().equals("HTTP-Dispatcher"))),
+                    "closing the broker ends its metrics threads");
             assertFalse(JMX.isRegistered(produceTime));
             assertThrows(ConnectException.class, () -> get(endpoint, "/health"), "closing the broker closes the endpoint");
         }
@@ -185,6 +195,19 @@ class MetricsEndpointTest {
                 assertTrue(JMX.isRegistered(flush), "the second broker's close leaves the first one's MBeans");
             }
             assertFalse(JMX.isRegistered(flush));
+        }
+    }
+
+    /** A fetch past the log end: the broker answers OFFSET_OUT_OF_RANGE, the consumer resets to earliest. */
+    private static void fetchOutOfRange(String bootstrap) throws Exception {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(BrokerTestSupport.consumerProps(bootstrap))) {
+            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, 1_000_000);
+            waitUntil(Duration.ofSeconds(60), () -> {
+                consumer.poll(Duration.ofMillis(100));
+                return consumer.position(tp) < 1_000_000;
+            }, () -> "the consumer never reset its out-of-range position");
         }
     }
 
