@@ -66,7 +66,8 @@ public final class KafkaJmx implements AutoCloseable {
      * Registers the broker-wide MBeans, and from then on each topic's on its first traffic.
      *
      * @param apis the APIs the broker serves
-     * @return the registration, or null when another broker in this JVM holds Kafka's names (logged)
+     * @return the registration, or null when another broker in this JVM holds Kafka's names or the
+     *         registration failed (both logged: metrics are not worth failing a broker for)
      */
     public static KafkaJmx register(BrokerMetrics metrics, LogEngine engine, Set<ApiKey> apis) {
         KafkaJmx jmx = new KafkaJmx(metrics, engine);
@@ -77,9 +78,11 @@ public final class KafkaJmx implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "Kafka's JMX names are registered by another broker in this JVM;"
                     + " this broker's metrics are on its HTTP endpoint only (" + e.getMessage() + ")");
             return null;
-        } catch (JMException e) {
+        } catch (JMException | RuntimeException e) {
             jmx.close();
-            throw new IllegalStateException("Cannot register JMX metrics: " + e.getMessage(), e);
+            LOG.log(System.Logger.Level.WARNING, "Cannot register the broker's JMX metrics; they are on its HTTP"
+                    + " endpoint only", e);
+            return null;
         }
         metrics.topics().listen(jmx::registerTopic, jmx::forget);
         for (String topic : metrics.topics().byTopic().keySet()) {
