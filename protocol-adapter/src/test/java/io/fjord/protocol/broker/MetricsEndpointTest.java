@@ -84,6 +84,15 @@ class MetricsEndpointTest {
                 assertEquals("ok", health.body().trim());
 
                 String metrics = get(endpoint, "/metrics").body();
+                // A scraper that prefers protobuf (Prometheus with native histograms) is answered too.
+                HttpResponse<String> asked = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + endpoint.getPort() + "/metrics"))
+                        .header("Accept", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+                                + "encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3")
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, asked.statusCode(), asked.body());
+                assertTrue(asked.headers().firstValue("Content-Type").orElse("").contains("protobuf"),
+                        asked.headers().toString());
                 assertTrue(metrics.contains("# TYPE fjord_request_total_time_seconds histogram"), metrics);
                 assertTrue(value(metrics, "fjord_request_total_time_seconds_count{request=\"Produce\"}") >= 1, metrics);
                 // Every produce answered within 30 s lands in a finite bucket.
