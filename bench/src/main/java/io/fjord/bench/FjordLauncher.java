@@ -60,7 +60,9 @@ final class FjordLauncher implements BrokerLauncher {
         }
         command.addAll(List.of("-jar", fjordJar.toString(), "broker",
                 "--data-dir", dataDir.toString(),
-                "--listeners", "PLAINTEXT://127.0.0.1:" + port));
+                "--listeners", "PLAINTEXT://127.0.0.1:" + port,
+                // /metrics on a free port: benchmarks running side by side must not collide on 9644.
+                "--override", "fjord.http.listener=http://127.0.0.1:0"));
         for (String override : brokerOverrides) {
             command.addAll(List.of("--override", override));
         }

@@ -1,6 +1,8 @@
 package io.fjord.log;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * Counters and gauges of the engine's health: the faults an operator must learn about (a full disk, a
@@ -123,5 +125,51 @@ public final class EngineMetrics {
     boolean onCreationRefusedForDescriptors() {
         creationsRefusedForDescriptors.increment();
         return creationsRefusedForDescriptors.sum() == 1;
+    }
+
+    private final LongAdder flushes = new LongAdder();
+    private final LongAdder flushNanos = new LongAdder();
+    private volatile LongConsumer flushTimeListener = nanos -> { };
+    private volatile Supplier<int[]> writerQueueDepths = () -> new int[0];
+
+    /** Log flushes (fsyncs of a partition's unflushed segments) since start. */
+    public long flushes() {
+        return flushes.sum();
+    }
+
+    /** Time spent in those flushes, in nanoseconds. */
+    public long flushNanos() {
+        return flushNanos.sum();
+    }
+
+    /** Counts one flush that took {@code nanos}; called by the thread that flushed. */
+    public void onFlush(long nanos) {
+        flushes.increment();
+        flushNanos.add(nanos);
+        flushTimeListener.accept(nanos);
+    }
+
+    /**
+     * Also tells {@code listener} each flush's duration in nanoseconds, on the flushing thread (a writer
+     * or the maintenance thread): e.g. a broker's latency histogram. Must be quick and not block.
+     */
+    public synchronized void flushTimeListener(LongConsumer listener) {
+        this.flushTimeListener = listener == null ? nanos -> { } : listener;
+    }
+
+    /** Stops telling {@code listener}, if it is the one set (another may have replaced it since). */
+    public synchronized void removeFlushTimeListener(LongConsumer listener) {
+        if (flushTimeListener == listener) {
+            flushTimeListener = nanos -> { };
+        }
+    }
+
+    /** Appends queued for each writer thread, now: a gauge (index = writer number). */
+    public int[] writerQueueDepths() {
+        return writerQueueDepths.get();
+    }
+
+    void writerQueueDepths(Supplier<int[]> gauge) {
+        this.writerQueueDepths = gauge;
     }
 }

@@ -89,6 +89,7 @@ public final class LogEngine implements AutoCloseable {
                         config.maxMappedSegments() == ResourceCache.UNBOUNDED ? null : indexMappings);
         this.writers = new WriterPool(config.writerThreads(), config.writerQueueCapacity(), config.appendTimeoutMs(),
                 config.maxWriterRoomWaiters(), new StorageHealth(dataDir, metrics));
+        metrics.writerQueueDepths(writers::queueDepths);
         this.topics = new TopicRegistry(config, metadataFiles, metrics, logFiles, writers, this::openPartition);
         this.maintenance = new MaintenanceScheduler(config, topics::allLogs);
         this.cleaner = new LogCleaner(config, topics::allLogs);
@@ -327,6 +328,14 @@ public final class LogEngine implements AutoCloseable {
             }
             return groupCoordinator;
         }
+    }
+
+    /**
+     * The group coordinator if something started it, else null, without starting it: for observers
+     * such as metrics, which must not create {@code __consumer_offsets} as a side effect.
+     */
+    public GroupCoordinator startedGroupCoordinator() {
+        return groupCoordinator;
     }
 
     /** The log cleaner (compaction), e.g. to read its checkpoint or install a test hook. */

@@ -7,10 +7,12 @@ import io.fjord.net.ListenSocket;
 import io.fjord.protocol.broker.Broker;
 import io.fjord.protocol.broker.BrokerConfig;
 import io.fjord.protocol.broker.BrokerStartException;
+import io.fjord.protocol.metrics.HttpListener;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -265,8 +267,10 @@ public final class Fjord {
         }
         try {
             Broker broker = Broker.start(engine, config, socket);
+            InetSocketAddress metrics = broker.httpAddress();
             out.println("Fjord broker ready at " + broker.bootstrap() + " (data in " + config.dataDir().toAbsolutePath()
-                    + ")");
+                    + (metrics == null ? "" : "; /metrics and /health on "
+                    + new HttpListener(config.httpListener().host(), metrics.getPort())) + ")");
             out.flush();
             return new RunningBroker(engine, broker);
         } catch (BrokerStartException e) {

@@ -217,6 +217,10 @@ class FjordCliTest {
         try (Fjord.RunningBroker running = Fjord.startBroker(properties, new PrintStream(out, true, StandardCharsets.UTF_8))) {
             String printed = out.toString(StandardCharsets.UTF_8);
             assertTrue(printed.startsWith("Fjord broker ready at 127.0.0.1:"), printed);
+            // A listener on port 0 gets its metrics endpoint on a free port too, never the fixed default.
+            assertTrue(printed.contains("; /metrics and /health on http://127.0.0.1:"
+                    + running.broker().httpAddress().getPort() + ")"), printed);
+            assertFalse(running.broker().httpAddress().getPort() == 9644, printed);
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, running.broker().bootstrap());
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -89,8 +89,9 @@ class KafkaServerPropertiesTest {
         int controllerPort = freePort();
         Path config = Files.writeString(dir.resolve("server.properties"),
                 kafkaFile.replace(":9092", ":" + port).replace(":9093", ":" + controllerPort));
+        // The listener's port is fixed here, so the metrics endpoint would default to the fixed 9644: a free one.
         Map<String, String> properties = Fjord.parseBrokerArgs(new String[] {"broker", "--config", config.toString(),
-                "--data-dir", dir.resolve("data").toString()});
+                "--data-dir", dir.resolve("data").toString(), "--override", "fjord.http.listener=http://127.0.0.1:0"});
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (Fjord.RunningBroker running = Fjord.startBroker(properties, new PrintStream(out, true, StandardCharsets.UTF_8))) {
             assertEquals("localhost:" + port, running.broker().bootstrap(), "advertised as the file says");

@@ -40,6 +40,7 @@ final class LogFlusher {
                 return;
             }
             LogSegments segments = state.segments;
+            long startNanos = System.nanoTime();
             try {
                 Long from = segments.floorKey(recoveryPoint);
                 LogSegment active = segments.active();
@@ -56,6 +57,7 @@ final class LogFlusher {
             } catch (IOException e) {
                 throw new LogStorageException(state.topicPartition + ": fsync failed: " + e.getMessage(), e);
             }
+            state.metrics.onFlush(System.nanoTime() - startNanos);
             recoveryPoint = upTo;
             lastFlushMs = state.clock.nowMs();
         }

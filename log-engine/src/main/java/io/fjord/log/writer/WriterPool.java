@@ -136,6 +136,15 @@ public final class WriterPool implements AutoCloseable {
         }
     }
 
+    /** Appends queued for each writer thread now (a gauge; index = writer number). */
+    public int[] queueDepths() {
+        int[] depths = new int[writers.length];
+        for (int i = 0; i < writers.length; i++) {
+            depths[i] = writers[i].queueDepth();
+        }
+        return depths;
+    }
+
     /** Processes everything already queued, then stops the writer threads. */
     @Override
     public void close() {

@@ -7,11 +7,23 @@ import io.fjord.net.NetMetrics;
 import io.fjord.net.NetServer;
 
 import io.fjord.net.ListenSocket;
+import io.fjord.protocol.message.ApiKey;
+import io.fjord.protocol.metrics.BrokerMetrics;
+import io.fjord.protocol.metrics.HttpListener;
+import io.fjord.protocol.metrics.KafkaJmx;
+import io.fjord.protocol.metrics.MetricsHttpServer;
+import io.fjord.protocol.metrics.PrometheusMetrics;
 
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * A Kafka-protocol broker on an existing {@link LogEngine}: what {@code bin/fjord broker} runs,
@@ -29,6 +41,14 @@ public final class Broker implements AutoCloseable {
     private final AdminExecutor admin;
     private final NetServer server;
     private final BrokerState state;
+    /** Set once start-up is done; cleared by close: what /health reports first. */
+    private volatile boolean serving;
+    private MetricsHttpServer http;
+    /** Registers the MBeans off the start-up path (see {@link #startMetrics}); null without JMX. */
+    private Thread jmxRegistration;
+    private volatile KafkaJmx jmx;
+    /** What the engine tells each flush's duration; removed on close if no later broker replaced it. */
+    private final LongConsumer flushTimes;
 
     private Broker(LogEngine engine, FetchPurgatory purgatory, AdminExecutor admin, NetServer server,
                    BrokerState state) {
@@ -37,6 +57,7 @@ public final class Broker implements AutoCloseable {
         this.admin = admin;
         this.server = server;
         this.state = state;
+        this.flushTimes = state.metrics.flushTime()::recordNanos;
     }
 
     /**
@@ -105,7 +126,74 @@ public final class Broker implements AutoCloseable {
         // Kafka loads the offsets partitions it leads at start-up; on a first start the topic is
         // created by the first FindCoordinator or group request instead.
         state.groupLoader.loadIfStored(TopicNames.CONSUMER_OFFSETS);
-        return new Broker(engine, purgatory, admin, server, state);
+        Broker broker = new Broker(engine, purgatory, admin, server, state);
+        try {
+            broker.startMetrics(config);
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        broker.serving = true;
+        return broker;
+    }
+
+    /** Feeds the engine's flush times to the broker's histogram, then JMX and the HTTP endpoint if configured. */
+    private void startMetrics(BrokerConfig config) {
+        BrokerMetrics metrics = state.metrics;
+        engine.metrics().flushTimeListener(flushTimes);
+        if (config.jmx()) {
+            // Measured: the platform MBean server costs ~100 ms of CPU to create and Kafka's ~170 names
+            // ~75 ms to register; on a thread of their own they do not delay the first answer.
+            Set<ApiKey> apis = EnumSet.noneOf(ApiKey.class);
+            new SupportedApis().forEach((api, range) -> apis.add(api));
+            jmxRegistration = new Thread(() -> jmx = KafkaJmx.register(metrics, engine, apis),
+                    server.threadNamePrefix() + "jmx");
+            jmxRegistration.setDaemon(true);
+            jmxRegistration.start();
+        }
+        HttpListener listener = config.httpListener();
+        if (listener == null) {
+            return;
+        }
+        PrometheusMetrics exported = new PrometheusMetrics(engine, metrics, server.metrics(),
+                protocolCounters(state.protocolMetrics));
+        try {
+            http = MetricsHttpServer.start(listener, exported, this::healthProblem,
+                    server.threadNamePrefix() + "http");
+        } catch (IOException e) {
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new BrokerStartException("Cannot serve /metrics on " + listener + ": " + reason
+                    + "; choose another address with " + HttpListener.CONFIG + "=http://HOST:PORT, or "
+                    + HttpListener.NONE, e);
+        }
+    }
+
+    private static Map<String, LongSupplier> protocolCounters(ProtocolMetrics protocol) {
+        Map<String, LongSupplier> counters = new LinkedHashMap<>();
+        counters.put("requests_without_header", protocol::requestsWithoutHeader);
+        counters.put("unknown_api_keys", protocol::unknownApiKeys);
+        counters.put("unsupported_versions", protocol::unsupportedVersions);
+        counters.put("malformed_requests", protocol::malformedRequests);
+        counters.put("handler_failures", protocol::handlerFailures);
+        counters.put("log_lines_suppressed", protocol::logLinesSuppressed);
+        return counters;
+    }
+
+    /**
+     * What {@code /health} checks: the broker finished starting and is not closed, its engine is open,
+     * and the disk is not full (appends would fail). Null when all hold, else the first that does not.
+     */
+    private String healthProblem() {
+        if (!serving) {
+            return "broker not serving (starting or closed)";
+        }
+        if (engine.isClosed()) {
+            return "log engine closed";
+        }
+        if (engine.metrics().diskFull()) {
+            return "disk full: appends fail until space is freed";
+        }
+        return null;
     }
 
     private static String cannotListen(BrokerConfig config, IOException e) {
@@ -141,8 +229,34 @@ public final class Broker implements AutoCloseable {
         return state.protocolMetrics;
     }
 
+    /** The address of the {@code /metrics} and {@code /health} endpoint, or null when there is none. */
+    public InetSocketAddress httpAddress() {
+        MetricsHttpServer endpoint = http;
+        return endpoint == null ? null : endpoint.boundAddress();
+    }
+
+    /** Request phases per API, traffic per topic and flush times, as exported on {@code /metrics} and JMX. */
+    public BrokerMetrics metrics() {
+        return state.metrics;
+    }
+
     @Override
     public void close() {
+        serving = false;
+        if (http != null) {
+            http.close();
+        }
+        if (jmxRegistration != null) {
+            try {
+                jmxRegistration.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (jmx != null) {
+            jmx.close();
+        }
+        engine.metrics().removeFlushTimeListener(flushTimes);
         server.close();
         state.produceBackPressure.close();
         engine.removeAppendListener(purgatory);

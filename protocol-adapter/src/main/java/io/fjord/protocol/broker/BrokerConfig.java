@@ -5,6 +5,7 @@ import io.fjord.log.InvalidConfigException;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.group.GroupConfig;
 import io.fjord.net.NetConfig;
+import io.fjord.protocol.metrics.HttpListener;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,8 +60,12 @@ public final class BrokerConfig {
     private final GroupConfig groupConfig;
     private final List<Consumer<EngineConfig.Builder>> engineSettings;
     private final NetConfig.Builder net;
+    private final HttpListener httpListener;
+    private final boolean jmx;
 
     private BrokerConfig(Builder b) {
+        this.httpListener = b.httpListener;
+        this.jmx = b.jmx;
         this.groupConfig = b.groupConfig;
         this.engineSettings = List.copyOf(b.engineSettings);
         this.host = b.host;
@@ -139,6 +144,26 @@ public final class BrokerConfig {
 
     public int maxQueuedAdminRequests() {
         return maxQueuedAdminRequests;
+    }
+
+    /**
+     * Where {@code /metrics} and {@code /health} are served ({@code fjord.http.listener}), or null for
+     * none. Read from properties ({@code bin/fjord broker}) it defaults to {@code http://127.0.0.1:9644},
+     * or to port 0 when the Kafka listener's port is 0, so that brokers on ephemeral ports (tests) never
+     * collide on it; a broker built in code has none unless {@link Builder#httpListener} sets one.
+     */
+    public HttpListener httpListener() {
+        return httpListener;
+    }
+
+    /**
+     * Whether the broker registers its metrics as MBeans under Kafka's names. On for a broker read from
+     * properties ({@code bin/fjord broker}), off for one built in code unless {@link Builder#jmx} asks:
+     * Kafka's names carry no broker id, so one JVM holds one set (a second broker asking is warned and
+     * serves its metrics over HTTP only).
+     */
+    public boolean jmx() {
+        return jmx;
     }
 
     /**
@@ -223,6 +248,8 @@ public final class BrokerConfig {
         private GroupConfig groupConfig = GroupConfig.defaults();
         private final List<Consumer<EngineConfig.Builder>> engineSettings = new ArrayList<>();
         private final NetConfig.Builder net = NetConfig.builder();
+        private HttpListener httpListener;
+        private boolean jmx;
 
         public Builder listener(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -298,6 +325,23 @@ public final class BrokerConfig {
 
         public Builder groupConfig(GroupConfig groupConfig) {
             this.groupConfig = Objects.requireNonNull(groupConfig, "groupConfig");
+            return this;
+        }
+
+        /** Where to serve {@code /metrics} and {@code /health}; null (the default in code) for none. */
+        public Builder httpListener(HttpListener httpListener) {
+            this.httpListener = httpListener;
+            return this;
+        }
+
+        /** Register Kafka-named MBeans (see {@link BrokerConfig#jmx()}); off by default in code. */
+        /** The Kafka listener's port set so far (0: a free one). */
+        int port() {
+            return port;
+        }
+
+        public Builder jmx(boolean jmx) {
+            this.jmx = jmx;
             return this;
         }
 

@@ -11,6 +11,7 @@ import io.fjord.log.EngineConfig;
 import io.fjord.log.InvalidConfigException;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.group.GroupConfig;
+import io.fjord.protocol.metrics.HttpListener;
 import io.fjord.net.NetConfig;
 
 import java.nio.file.Path;
@@ -83,6 +84,14 @@ final class BrokerSettings {
             intSetting("fjord.max.fetch.wait.ms", 0, 600_000, BrokerConfig.DEFAULT_MAX_FETCH_WAIT_MS,
                     "Upper bound on a fetch's `max_wait_ms`, whatever the client asks.",
                     (target, ms) -> target.builder.maxFetchWaitMs(ms)),
+            of(HttpListener.CONFIG, "`http://host:port` (port 0 picks a free port) or `none`",
+                    "http://" + HttpListener.DEFAULT_HOST + ":" + HttpListener.DEFAULT_PORT,
+                    "Where `/metrics` (Prometheus) and `/health` are served; port 0 when the Kafka listener's "
+                            + "port is 0 and this is not set.",
+                    (target, key, value) -> {
+                        target.builder.httpListener(HttpListener.parse(value));
+                        target.httpListenerSet = true;
+                    }),
             intSetting("fjord.admin.threads", 1, 64, BrokerConfig.DEFAULT_ADMIN_THREADS,
                     "Threads running the admin requests that wait on the disk (CreateTopics, DeleteTopics, "
                             + "CreatePartitions, AlterConfigs, IncrementalAlterConfigs, DeleteRecords, InitProducerId, "
@@ -306,12 +315,19 @@ final class BrokerSettings {
                         + ": " + String.join(", ", winners) + " is set too and wins, as in Kafka");
             }
         }
+        if (!target.httpListenerSet) {
+            // A broker on a free Kafka port (tests, several brokers on one machine) gets a free metrics port too.
+            target.builder.httpListener(new HttpListener(HttpListener.DEFAULT_HOST,
+                    target.builder.port() == 0 ? 0 : HttpListener.DEFAULT_PORT));
+        }
+        target.builder.jmx(true); // a broker read from properties is the broker of its JVM: Kafka's MBean names
         return target.build();
     }
 
     /** The config being built while properties are read; the table's setters write into it. */
     static final class Target {
         final BrokerConfig.Builder builder = BrokerConfig.builder();
+        boolean httpListenerSet;
         GroupConfig group = GroupConfig.defaults();
         private final Map<String, String> topicDefaults = new LinkedHashMap<>();
 

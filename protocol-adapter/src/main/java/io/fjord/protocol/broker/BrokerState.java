@@ -4,6 +4,7 @@ import io.fjord.log.LogEngine;
 import io.fjord.log.TopicConfig;
 import io.fjord.log.group.GroupCoordinator;
 import io.fjord.log.group.GroupError;
+import io.fjord.protocol.metrics.BrokerMetrics;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,8 @@ final class BrokerState {
     final ProtocolMetrics protocolMetrics = new ProtocolMetrics();
     /** Produce requests waiting for room in a writer queue; closed with the broker. */
     final ProduceBackPressure produceBackPressure;
+    /** Request phases per API and traffic per topic, read through {@link Broker#metrics()}. */
+    final BrokerMetrics metrics = new BrokerMetrics();
     final BrokerConfig config;
     final String clusterId;
     final int nodeId;

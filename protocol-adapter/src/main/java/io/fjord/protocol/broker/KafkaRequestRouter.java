@@ -7,6 +7,7 @@ import io.fjord.protocol.codec.ApiMessage;
 import io.fjord.protocol.codec.Readable;
 import io.fjord.protocol.message.ApiKey;
 import io.fjord.protocol.message.RequestHeader;
+import io.fjord.protocol.metrics.BrokerMetrics;
 
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
@@ -30,6 +31,7 @@ final class KafkaRequestRouter implements RequestHandler {
     private final ApiVersionsHandler apiVersions;
     private final Map<ApiKey, ApiHandler> handlers = new EnumMap<>(ApiKey.class);
     private final ProtocolMetrics metrics;
+    private final BrokerMetrics brokerMetrics;
     private final RateLimitedLog.Cause noHeaderLog;
     private final RateLimitedLog.Cause unknownApiLog;
     private final RateLimitedLog.Cause unsupportedVersionLog;
@@ -38,6 +40,7 @@ final class KafkaRequestRouter implements RequestHandler {
 
     KafkaRequestRouter(BrokerState state, FetchPurgatory purgatory, AdminExecutor admin) {
         this.metrics = state.protocolMetrics;
+        this.brokerMetrics = state.metrics;
         RateLimitedLog log = RateLimitedLog.perMinute(LOG, state.config.netConfig().logLinesPerCausePerMinute(),
                 metrics.logLinesSuppressed);
         this.noHeaderLog = log.cause("request without header");
@@ -106,6 +109,7 @@ final class KafkaRequestRouter implements RequestHandler {
                 apiVersions.respondUnsupported(new Exchange(context, api, version, correlationId, null));
             } else {
                 metrics.unsupportedVersions.increment();
+                brokerMetrics.requests().of(api).onError("UNSUPPORTED_VERSION");
                 refuse(context, unsupportedVersionLog, () -> api.apiName + " v" + version + " is not supported");
             }
             return;
@@ -120,13 +124,17 @@ final class KafkaRequestRouter implements RequestHandler {
             exchange = new Exchange(context, api, version, correlationId, header.clientId());
         } catch (RuntimeException e) {
             metrics.malformedRequests.increment();
+            brokerMetrics.requests().of(api).onError("INVALID_REQUEST");
             refuse(context, malformedLog, () -> "malformed " + api.apiName + " v" + version + " request: "
                     + e.getMessage());
             return;
         }
+        exchange.handlerStarting(brokerMetrics);
         try {
             handler.handle(exchange, request);
+            exchange.handlerReturned();
         } catch (RuntimeException e) {
+            exchange.countError("UNKNOWN_SERVER_ERROR");
             metrics.handlerFailures.increment();
             handlerFailedLog.log(System.Logger.Level.ERROR, () -> "Handling " + api.apiName + " v" + version
                     + " from " + context.remoteAddress() + " failed; closing the connection", e);

@@ -118,8 +118,10 @@ final class ProduceHandler implements ApiHandler {
             return;
         }
         ByteBuffer records = ((BufferRecords) data.records()).buffer();
+        int bytesIn = records.remaining();
         AppendCallback appended = (baseOffset, lastOffset, error) -> {
             if (error == null) {
+                state.metrics.topics().produced(topic, bytesIn, lastOffset - baseOffset + 1);
                 result.setBaseOffset(baseOffset);
                 if (version >= FIRST_VERSION_WITH_LOG_START_OFFSET) {
                     result.setLogStartOffset(partition.earliestOffset());
