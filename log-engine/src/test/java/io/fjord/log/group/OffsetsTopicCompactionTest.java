@@ -1,5 +1,7 @@
 package io.fjord.log.group;
 
+import java.time.Duration;
+import io.fjord.testsupport.Waits;
 import io.fjord.log.EngineConfig;
 import io.fjord.log.LogEngine;
 import io.fjord.log.Partition;
@@ -188,7 +190,9 @@ class OffsetsTopicCompactionTest {
                 }
                 assertTrue(swapped.await(60, TimeUnit.SECONDS), "the background cleaner compacted __consumer_offsets");
                 TopicPartition internal = new TopicPartition(OffsetsTopicDescriptor.TOPIC, 0);
-                assertTrue(engine.cleaner().firstDirtyOffset(internal) > 0);
+                // The pass moves its checkpoint after its swaps: wait for it rather than race it.
+                Waits.waitUntil(Duration.ofSeconds(60), () -> engine.cleaner().firstDirtyOffset(internal) > 0,
+                        () -> "the cleaner's checkpoint past 0");
                 TopicPartition t3 = new TopicPartition("t", 3);
                 assertEquals(1_999, c.fetchOffsets("app", List.of(t3)).get(t3).offset());
             }

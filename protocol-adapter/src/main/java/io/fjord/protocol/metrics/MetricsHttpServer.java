@@ -49,7 +49,11 @@ public final class MetricsHttpServer implements AutoCloseable {
      */
     public static MetricsHttpServer start(HttpListener listener, MultiCollector metrics, Supplier<String> health,
                                           String threadName) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(listener.host(), listener.port()), BACKLOG);
+        InetSocketAddress address = new InetSocketAddress(listener.host(), listener.port());
+        if (listener.port() != 0) {
+            refuseIfTaken(address);
+        }
+        HttpServer server = HttpServer.create(address, BACKLOG);
         server.createContext("/metrics", new FirstScrapeHandler(metrics));
         server.createContext("/health", exchange -> answerHealth(exchange, health.get()));
         ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
@@ -97,6 +101,17 @@ public final class MetricsHttpServer implements AutoCloseable {
                     out.write(body);
                 }
             }
+        }
+    }
+
+    /**
+     * Throws the bind's exception if {@code address} cannot be bound now. The JDK's HttpServer opens
+     * its socket before binding it and leaves it open when the bind fails, so the usual failure, a
+     * port another process holds, is found with a socket of our own, closed at once.
+     */
+    private static void refuseIfTaken(InetSocketAddress address) throws IOException {
+        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
+            probe.bind(address);
         }
     }
 

@@ -27,7 +27,9 @@ class BrokerSettingsTest {
                 .append(' ').append(config.advertisedPort()).append(' ').append(config.dataDir()).append(' ')
                 .append(config.nodeId()).append(' ').append(config.numPartitions()).append(' ')
                 .append(config.autoCreateTopics()).append(' ').append(config.maxWaitingFetches()).append(' ')
-                .append(config.maxFetchWaitMs()).append('\n').append(config.netConfig()).append('\n')
+                .append(config.maxFetchWaitMs()).append(' ').append(config.httpListener()).append(' ')
+                .append(config.adminThreads()).append(' ').append(config.maxQueuedAdminRequests()).append('\n')
+                .append(config.netConfig()).append('\n')
                 .append(config.groupConfig()).append('\n');
         out.append(List.of(engine.dataDir(), engine.writerThreads(), engine.writerQueueCapacity(),
                 engine.appendTimeoutMs(), engine.retentionCheckIntervalMs(), engine.flushCheckIntervalMs(),
@@ -82,6 +84,7 @@ class BrokerSettingsTest {
         changed.put("unclean.leader.election.enable", "true");
         changed.put("num.network.threads", "3");
         changed.put("fjord.max.open.files", "77");
+        changed.put("fjord.http.listener", "none");
         for (BrokerSetting setting : BrokerSettings.ALL) {
             String value = changed.get(setting.name());
             if (value == null) {

@@ -20,9 +20,6 @@ import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +53,6 @@ class MetricsEndpointTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private static BrokerConfig.Builder ephemeral() {
         return BrokerConfig.builder().listener("127.0.0.1", 0);
@@ -79,20 +75,17 @@ class MetricsEndpointTest {
                 produce(broker.bootstrap(), UNCONSUMED);
                 fetchOutOfRange(broker.bootstrap());
 
-                HttpResponse<String> health = get(endpoint, "/health");
+                Reply health = get(endpoint, "/health");
                 assertEquals(200, health.statusCode(), health.body());
                 assertEquals("ok", health.body().trim());
 
                 String metrics = get(endpoint, "/metrics").body();
                 // A scraper that prefers protobuf (Prometheus with native histograms) is answered too.
-                HttpResponse<String> asked = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + endpoint.getPort() + "/metrics"))
-                        .header("Accept", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
-                                + "encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3")
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                Reply asked = get(endpoint, "/metrics",
+                        "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+                                + "encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3");
                 assertEquals(200, asked.statusCode(), asked.body());
-                assertTrue(asked.headers().firstValue("Content-Type").orElse("").contains("protobuf"),
-                        asked.headers().toString());
+                assertTrue(asked.contentType().contains("protobuf"), asked.contentType());
                 assertTrue(metrics.contains("# TYPE fjord_request_total_time_seconds histogram"), metrics);
                 assertTrue(value(metrics, "fjord_request_total_time_seconds_count{request=\"Produce\"}") >= 1, metrics);
                 // Every produce answered within 30 s lands in a finite bucket.
@@ -140,7 +133,7 @@ class MetricsEndpointTest {
         try (Broker broker = Broker.start(engine, ephemeral().httpListener(new HttpListener("127.0.0.1", 0)).build())) {
             assertEquals(200, get(broker.httpAddress(), "/health").statusCode());
             engine.close();
-            HttpResponse<String> health = get(broker.httpAddress(), "/health");
+            Reply health = get(broker.httpAddress(), "/health");
             assertEquals(503, health.statusCode());
             assertTrue(health.body().contains("engine closed"), health.body());
         } finally {
@@ -243,10 +236,38 @@ class MetricsEndpointTest {
         }
     }
 
-    private HttpResponse<String> get(InetSocketAddress address, String path) throws IOException, InterruptedException {
-        URI uri = URI.create("http://127.0.0.1:" + address.getPort() + path);
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static Reply get(InetSocketAddress address, String path) throws IOException {
+        return get(address, path, null);
+    }
+
+    /**
+     * One HTTP/1.0 GET on its own connection, closed by the server after the answer: a test that
+     * checks for leaked sockets cannot use a client that pools connections it has no way to close
+     * (java.net.http.HttpClient has no close() on Java 17).
+     */
+    private static Reply get(InetSocketAddress address, String path, String accept) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", address.getPort())) {
+            socket.setSoTimeout(30_000);
+            String request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                    + (accept == null ? "" : "Accept: " + accept + "\r\n") + "\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1);
+            int headersEnd = response.indexOf("\r\n\r\n");
+            assertTrue(headersEnd > 0, "no HTTP response: " + response);
+            String[] lines = response.substring(0, headersEnd).split("\r\n");
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            String contentType = "";
+            for (String line : lines) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-type:")) {
+                    contentType = line.substring("content-type:".length()).trim();
+                }
+            }
+            return new Reply(status, contentType, response.substring(headersEnd + 4));
+        }
+    }
+
+    private record Reply(int statusCode, String contentType, String body) {
     }
 
     /** The value of one sample line, e.g. {@code name{label="x"} 12.0}. */
