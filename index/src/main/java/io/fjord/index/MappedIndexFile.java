@@ -1,12 +1,12 @@
 package io.fjord.index;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -146,14 +146,14 @@ final class MappedIndexFile
             return region.buffer();
         }
         final int target = preallocate ? (int)Math.max(fullBytes, fileBytes) : (int)fileBytes;
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             if (target > fileBytes)
             {
-                file.setLength(target);
+                extend(channel, target);
                 fileBytes = target;
             }
-            region = MappedRegion.mapReadWrite(file.getChannel(), target);
+            region = MappedRegion.mapReadWrite(channel, target);
             mappedBytes = target;
         }
         return region.buffer();
@@ -281,21 +281,49 @@ final class MappedIndexFile
         }
         if (region != null && fileBytes < mappedBytes)
         {
-            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
             {
-                file.setLength(mappedBytes);
+                extend(channel, mappedBytes);
             }
             fileBytes = mappedBytes;
         }
     }
 
-    /** Writes the mapped pages out; nothing to do while unmapped (nothing is dirty through it). */
-    void force()
+    /**
+     * Extends the file to {@code newBytes} (larger than its size) as {@code RandomAccessFile.setLength}
+     * does, with a zero written at the new last byte: still sparse in between. Through the path's
+     * own file system provider (not {@code java.io.File}), so a simulated disk sees it.
+     */
+    private static void extend(final FileChannel channel, final long newBytes) throws IOException
+    {
+        final ByteBuffer zero = ByteBuffer.allocate(1);
+        while (zero.hasRemaining())
+        {
+            channel.write(zero, newBytes - 1);
+        }
+    }
+
+    /**
+     * Writes the mapped pages out; nothing to do while unmapped (nothing is dirty through it).
+     *
+     * <p>{@code MappedByteBuffer.force()} (msync) goes to the kernel directly, past the path's
+     * file system provider. A path of another file system than the platform's (the power-loss
+     * simulating disk of the engine's crash tests) is forced through a channel as well, so that
+     * its provider learns what became durable; the platform's file system pays nothing for it.
+     */
+    void force() throws IOException
     {
         final MappedRegion mapped = region;
         if (mapped != null)
         {
             mapped.buffer().force();
+            if (path.getFileSystem() != FileSystems.getDefault())
+            {
+                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
+                {
+                    channel.force(true);
+                }
+            }
         }
     }
 

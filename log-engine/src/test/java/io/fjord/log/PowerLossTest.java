@@ -1,0 +1,566 @@
+package io.fjord.log;
+
+import io.fjord.log.io.OffsetCheckpointFile;
+import io.fjord.log.record.BatchValidation;
+import io.fjord.log.record.RecordBatch;
+import io.fjord.log.record.RecordBatchBuilder;
+import io.fjord.log.record.RecordCursor;
+import io.fjord.log.simdisk.CrashImage;
+import io.fjord.log.simdisk.PowerLossDisk;
+import io.fjord.testsupport.TestSeeds;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Power loss at thousands of crash points, on a {@link PowerLossDisk}: unlike {@code kill -9},
+ * which keeps the page cache, everything not fsynced may be lost, kept, or torn. Each seeded
+ * workload appends (in bursts, group-committed) to {@code durability=sync} and default topics
+ * with tiny segments (rolls, index entries), creates and deletes topics, deletes records,
+ * enforces size retention, compacts, flushes, checkpoints and restarts the engine cleanly, and
+ * closes it at the end. At crash points sampled across the whole run the disk computes what would
+ * survive; an engine is then opened on each such image and checked:
+ * <ul>
+ *   <li>(a) every append to a {@code durability=sync} topic acknowledged before the crash is
+ *       readable at its offset with its bytes (unless a DeleteRecords requested before the crash
+ *       covers it);</li>
+ *   <li>(b) in every mode the engine opens, and every partition is a consistent prefix: batches
+ *       CRC-valid and contiguous from the log start to the log end (increasing on compacted
+ *       topics), every record the one appended at that offset, offset and time index lookups
+ *       landing on the right batch and record; topics either wholly there (all partitions) or
+ *       absent, present if created and not being deleted, absent if deleted or never begun; the
+ *       recovery-point checkpoint readable and never past the log end.</li>
+ * </ul>
+ * A failure names the workload seed and the crash point; {@code -Dfjord.powerloss.seed=<seed>
+ * -Dfjord.powerloss.point=<point>} replays exactly that one. {@code -Dfjord.powerloss.workloads}
+ * (default {@value #DEFAULT_WORKLOADS}) and {@code -Dfjord.powerloss.points} (per workload,
+ * default {@value #DEFAULT_POINTS_PER_WORKLOAD}) raise the count for a soak.
+ */
+class PowerLossTest {
+    static final int DEFAULT_WORKLOADS = 80;
+    static final int DEFAULT_POINTS_PER_WORKLOAD = 25;
+    private static final int STEPS = 70;
+    private static final int READ_BYTES = 64 * 1024;
+
+    // Events the workload logs on the disk, in order with its operations.
+    record TopicCreating(String name, int partitions) {
+    }
+
+    record TopicCreated(String name) {
+    }
+
+    record TopicDeleting(String name) {
+    }
+
+    record TopicDeleted(String name) {
+    }
+
+    record DeleteRecordsRequested(TopicPartition tp, long offset) {
+    }
+
+    /** An acknowledged append: offsets {@code [base, last]} of {@code tp}. */
+    record Ack(TopicPartition tp, long base, long last) {
+    }
+
+    record Appended(String key, String value, long timestampMs) {
+    }
+
+    /** What a workload did, to check every image against. */
+    static final class Run {
+        final Map<String, TopicConfig> configs = new HashMap<>();
+        final Map<TopicPartition, Map<Long, Appended>> appended = new HashMap<>();
+        final List<Object> events;
+        final List<CrashImage> images;
+
+        Run(List<Object> events, List<CrashImage> images) {
+            this.events = events;
+            this.images = images;
+        }
+    }
+
+    @Test
+    void everyCrashPointReopensToAConsistentPrefixAndKeepsEverySyncAcknowledgement() throws Exception {
+        String replaySeed = System.getProperty("fjord.powerloss.seed");
+        String replayPoint = System.getProperty("fjord.powerloss.point");
+        Path base = scratchBase();
+        if (replaySeed != null && replayPoint != null) {
+            long point = Long.parseLong(replayPoint.trim());
+            runAndCheck(base, Long.parseLong(replaySeed.trim()), p -> p == point, true);
+            return;
+        }
+        long seed = TestSeeds.seed("PowerLossTest");
+        int workloads = Integer.getInteger("fjord.powerloss.workloads", DEFAULT_WORKLOADS);
+        int points = Integer.getInteger("fjord.powerloss.points", DEFAULT_POINTS_PER_WORKLOAD);
+        Random seeds = new Random(seed);
+        long checked = 0;
+        for (int w = 0; w < workloads; w++) {
+            long workloadSeed = seeds.nextLong();
+            Reservoir reservoir = new Reservoir(points, workloadSeed);
+            checked += runAndCheck(base, workloadSeed, reservoir, false);
+        }
+        System.out.println("PowerLossTest: " + checked + " crash images checked over " + workloads + " workloads");
+        assertTrue(checked >= workloads, "too few images were checked: " + checked);
+    }
+
+    /** Keeps a uniform sample of {@code size} crash points of a run whose length is not known in advance. */
+    static final class Reservoir implements PowerLossDisk.CrashPoints {
+        private final long[] kept;
+        private final Random random;
+        private int seen;
+
+        Reservoir(int size, long seed) {
+            this.kept = new long[size];
+            this.random = new Random(seed ^ 0x5DEECE66DL);
+        }
+
+        @Override
+        public boolean captureAt(long point) {
+            int index = seen++;
+            if (index < kept.length) {
+                kept[index] = point;
+                return true;
+            }
+            long slot = random.nextInt(index + 1);
+            if (slot < kept.length) {
+                kept[(int) slot] = point;
+                return true;
+            }
+            return false;
+        }
+
+        boolean keeps(long point) {
+            for (int i = 0; i < Math.min(seen, kept.length); i++) {
+                if (kept[i] == point) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Runs one workload and checks its images; returns the number checked. */
+    private int runAndCheck(Path base, long workloadSeed, PowerLossDisk.CrashPoints points, boolean replay)
+            throws Exception {
+        Path root = Files.createTempDirectory(base, "powerloss-");
+        try {
+            Files.createDirectory(root.resolve("data"));
+            PowerLossDisk disk = new PowerLossDisk(root, workloadSeed, points);
+            Run run = runWorkload(disk, workloadSeed);
+            List<CrashImage> images = new ArrayList<>();
+            for (CrashImage image : run.images) {
+                if (replay || !(points instanceof Reservoir reservoir) || reservoir.keeps(image.point())
+                        || image.lostOperation().equals("(end)")) {
+                    images.add(image);
+                }
+            }
+            for (CrashImage image : images) {
+                check(base, image, run);
+            }
+            return images.size();
+        } finally {
+            deleteRecursively(root);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // The workload
+
+    private static TopicConfig smallSegments(Random random, boolean sync) {
+        Map<String, String> config = new TreeMap<>();
+        config.put(TopicConfig.SEGMENT_BYTES, Integer.toString(600 + random.nextInt(600)));
+        config.put(TopicConfig.SEGMENT_INDEX_BYTES, "480"); // whole offset (8) and time (12) entries
+        config.put(TopicConfig.INDEX_INTERVAL_BYTES, Integer.toString(1 + random.nextInt(150)));
+        config.put(TopicConfig.FILE_DELETE_DELAY_MS, random.nextBoolean() ? "0" : "60000");
+        if (sync) {
+            config.put(TopicConfig.DURABILITY, "sync");
+        }
+        return TopicConfig.of(config);
+    }
+
+    private static EngineConfig.Builder engineConfig(Path dataDir) {
+        return EngineConfig.builder(dataDir).writerThreads(1).recoveryThreads(1).cleanerThreads(1)
+                .cleanerDedupeBufferBytes(1024 * 1024).cleanerIoBufferBytes(64 * 1024);
+    }
+
+    private Run runWorkload(PowerLossDisk disk, long seed) throws Exception {
+        Random random = new Random(seed);
+        EngineConfig config = engineConfig(disk.path("data")).build();
+        Map<String, TopicConfig> configs = new HashMap<>();
+        Map<TopicPartition, Map<Long, Appended>> appended = new HashMap<>();
+        List<String> live = new ArrayList<>();
+        long[] clock = {System.currentTimeMillis()};
+        int[] names = {0};
+        LogEngine engine = LogEngine.open(config);
+        try {
+            createTopic(engine, disk, "sync" + names[0]++, 1 + random.nextInt(2), smallSegments(random, true), configs,
+                    live);
+            createTopic(engine, disk, "os" + names[0]++, 1, smallSegments(random, false), configs, live);
+            TopicConfig compacted = smallSegments(random, random.nextBoolean())
+                    .with(TopicConfig.CLEANUP_POLICY, TopicConfig.CLEANUP_POLICY_COMPACT)
+                    .with(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO, "0.01");
+            createTopic(engine, disk, "compact" + names[0]++, 1, compacted, configs, live);
+            for (int step = 0; step < STEPS; step++) {
+                int action = random.nextInt(100);
+                if (action < 60 && !live.isEmpty()) {
+                    appendBurst(engine, disk, random, live, configs, appended, clock);
+                } else if (action < 65) {
+                    TopicConfig topicConfig = smallSegments(random, random.nextBoolean());
+                    if (random.nextInt(3) == 0) {
+                        topicConfig = topicConfig.with(TopicConfig.RETENTION_BYTES, Integer.toString(300 + random.nextInt(600)));
+                    }
+                    createTopic(engine, disk, "t" + names[0]++, 1 + random.nextInt(3), topicConfig, configs, live);
+                } else if (action < 69 && live.size() > 1) {
+                    String name = live.remove(random.nextInt(live.size()));
+                    disk.record(new TopicDeleting(name));
+                    engine.deleteTopic(name);
+                    disk.record(new TopicDeleted(name));
+                } else if (action < 73 && !live.isEmpty()) {
+                    Partition partition = randomPartition(engine, random, live);
+                    long end = partition.latestOffset();
+                    long start = partition.earliestOffset();
+                    long offset = start + (end > start ? random.nextInt((int) (end - start) + 1) : 0);
+                    disk.record(new DeleteRecordsRequested(partition.topicPartition(), offset));
+                    partition.deleteRecords(offset);
+                } else if (action < 78) {
+                    engine.enforceRetention();
+                } else if (action < 83) {
+                    engine.cleanLogsNow();
+                } else if (action < 88 && !live.isEmpty()) {
+                    randomPartition(engine, random, live).flush();
+                } else if (action < 93) {
+                    engine.checkpoint();
+                } else if (action < 96) {
+                    engine.close(); // a clean restart: loading, index trimming and the marker on the disk too
+                    engine = LogEngine.open(config);
+                }
+            }
+        } finally {
+            engine.close();
+        }
+        disk.crashNow();
+        Run run = new Run(disk.events(), disk.images());
+        run.configs.putAll(configs);
+        run.appended.putAll(appended);
+        return run;
+    }
+
+    private static void createTopic(LogEngine engine, PowerLossDisk disk, String name, int partitions,
+                                    TopicConfig topicConfig, Map<String, TopicConfig> configs, List<String> live) {
+        configs.put(name, topicConfig);
+        disk.record(new TopicCreating(name, partitions));
+        engine.createTopic(name, partitions, topicConfig);
+        disk.record(new TopicCreated(name));
+        live.add(name);
+    }
+
+    private static Partition randomPartition(LogEngine engine, Random random, List<String> live) {
+        String topic = live.get(random.nextInt(live.size()));
+        return engine.partition(topic, random.nextInt(engine.partitionCount(topic)));
+    }
+
+    /** One to four appends in flight at once (so a group commit may cover several), then waits for all. */
+    private static void appendBurst(LogEngine engine, PowerLossDisk disk, Random random, List<String> live,
+                                    Map<String, TopicConfig> configs, Map<TopicPartition, Map<Long, Appended>> appended,
+                                    long[] clock) throws InterruptedException {
+        int appends = 1 + random.nextInt(4);
+        CountDownLatch done = new CountDownLatch(appends);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < appends; i++) {
+            Partition partition = randomPartition(engine, random, live);
+            boolean compacted = configs.get(partition.topicPartition().topic()).compact();
+            int records = 1 + random.nextInt(5);
+            RecordBatchBuilder builder = new RecordBatchBuilder(512);
+            List<Appended> batch = new ArrayList<>();
+            for (int r = 0; r < records; r++) {
+                String key = compacted ? "k" + random.nextInt(6) : random.nextBoolean() ? null : "k" + random.nextInt(100);
+                StringBuilder value = new StringBuilder("v").append(random.nextLong());
+                for (int pad = random.nextInt(40); pad > 0; pad--) {
+                    value.append((char) ('a' + random.nextInt(26)));
+                }
+                Appended record = new Appended(key, value.toString(), ++clock[0]);
+                builder.append(record.timestampMs(), bytes(key), bytes(record.value()));
+                batch.add(record);
+            }
+            ByteBuffer built = builder.build();
+            ByteBuffer copy = ByteBuffer.allocate(built.remaining()).put(built).flip();
+            TopicPartition tp = partition.topicPartition();
+            partition.appendBatchAsync(copy, (baseOffset, lastOffset, error) -> {
+                if (error != null) {
+                    failure.compareAndSet(null, error);
+                } else {
+                    synchronized (appended) {
+                        Map<Long, Appended> offsets = appended.computeIfAbsent(tp, k -> new HashMap<>());
+                        for (int r = 0; r < batch.size(); r++) {
+                            offsets.put(baseOffset + r, batch.get(r));
+                        }
+                    }
+                    disk.record(new Ack(tp, baseOffset, lastOffset));
+                }
+                done.countDown();
+            });
+        }
+        assertTrue(done.await(60, TimeUnit.SECONDS), "appends did not complete");
+        if (failure.get() != null) {
+            throw new AssertionError("an append failed on a disk that does not fail", failure.get());
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // The checks
+
+    private void check(Path base, CrashImage image, Run run) throws IOException {
+        Path dir = Files.createTempDirectory(base, "image-");
+        String where = image + ": replay with -Dfjord.powerloss.seed=" + image.seed() + " -Dfjord.powerloss.point="
+                + image.point();
+        try {
+            image.writeTo(dir);
+            Path data = dir.resolve("data");
+            Map<TopicPartition, Long> recoveryPoints = Map.of();
+            if (Files.exists(data.resolve(LogEngine.RECOVERY_POINT_CHECKPOINT))) {
+                recoveryPoints = new OffsetCheckpointFile(data.resolve(LogEngine.RECOVERY_POINT_CHECKPOINT)).read();
+            }
+            List<Object> before = run.events.subList(0, image.eventCount());
+            LogEngine engine;
+            try {
+                engine = LogEngine.open(engineConfig(data).build());
+            } catch (RuntimeException e) {
+                throw new AssertionError(where + ": the engine does not open: " + e, e);
+            }
+            try {
+                checkTopics(engine, before, run, where);
+                for (String topic : engine.topics()) {
+                    for (Partition partition : engine.partitions(topic)) {
+                        checkPartition(partition, run, where);
+                        Long checkpointed = recoveryPoints.get(partition.topicPartition());
+                        if (checkpointed != null) {
+                            assertTrue(checkpointed <= partition.latestOffset(), where + ": " + partition.topicPartition()
+                                    + " recovery point checkpoint " + checkpointed + " is past the log end "
+                                    + partition.latestOffset());
+                        }
+                    }
+                }
+                checkSyncAcknowledgements(engine, before, run, where);
+            } finally {
+                engine.close();
+            }
+        } catch (AssertionError | RuntimeException e) {
+            System.out.println("PowerLossTest FAILED at " + where + "; the image:");
+            for (String d : image.directories()) {
+                System.out.println("  " + d + "/");
+            }
+            image.files().forEach((name, content) -> System.out.println("  " + name + " (" + content.length + " bytes)"));
+            System.out.println("events before the crash: " + run.events.subList(0, image.eventCount()).stream()
+                    .filter(event -> !(event instanceof Ack)).toList());
+            throw e;
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static void checkTopics(LogEngine engine, List<Object> before, Run run, String where) {
+        Map<String, Integer> begun = new HashMap<>();
+        Set<String> created = new HashSet<>();
+        Set<String> deleting = new HashSet<>();
+        Set<String> deleted = new HashSet<>();
+        for (Object event : before) {
+            if (event instanceof TopicCreating creating) {
+                begun.put(creating.name(), creating.partitions());
+            } else if (event instanceof TopicCreated done) {
+                created.add(done.name());
+            } else if (event instanceof TopicDeleting doomed) {
+                deleting.add(doomed.name());
+            } else if (event instanceof TopicDeleted gone) {
+                deleted.add(gone.name());
+            }
+        }
+        for (String topic : engine.topics()) {
+            assertTrue(begun.containsKey(topic), where + ": topic " + topic + " exists, but its creation had not begun");
+            assertFalse(deleted.contains(topic), where + ": topic " + topic + " exists, but its deletion had returned");
+            assertEquals(begun.get(topic), engine.partitionCount(topic), where + ": topic " + topic
+                    + " has a partition count other than it was created with");
+        }
+        for (String topic : created) {
+            if (!deleting.contains(topic)) {
+                assertTrue(engine.topicExists(topic), where + ": topic " + topic + " was created and is gone");
+            }
+        }
+    }
+
+    /** (b): CRC-valid batches, contiguous offsets, the appended records, working index lookups. */
+    private static void checkPartition(Partition partition, Run run, String where) {
+        TopicPartition tp = partition.topicPartition();
+        boolean compacted = run.configs.get(tp.topic()).compact();
+        Map<Long, Appended> appended = run.appended.getOrDefault(tp, Map.of());
+        long start = partition.earliestOffset();
+        long end = partition.latestOffset();
+        String at = where + ": " + tp + " [" + start + ", " + end + ")";
+        long next = start;
+        boolean first = true;
+        List<long[]> batches = new ArrayList<>(); // base, last, position of the first record's timestamp
+        RecordBatch batch = new RecordBatch();
+        RecordCursor cursor = new RecordCursor();
+        while (next < end) {
+            ByteBuffer buffer = readRegion(partition, next, READ_BYTES, at);
+            int position = 0;
+            boolean progressed = false;
+            while (buffer.limit() - position >= 12 && RecordBatch.sizeInBytes(buffer, position) <= buffer.limit() - position) {
+                batch.wrap(buffer, position);
+                BatchValidation validation = batch.validateStored(buffer.limit() - position, Integer.MAX_VALUE);
+                assertEquals(BatchValidation.VALID, validation, at + ": a batch served at offset " + next + " is " + validation);
+                if (first) {
+                    assertTrue(batch.baseOffset() <= start || compacted && batch.baseOffset() >= start, at
+                            + ": the first batch starts at " + batch.baseOffset() + ", after the log start");
+                    first = false;
+                } else if (compacted) {
+                    assertTrue(batch.baseOffset() >= next, at + ": batch at " + batch.baseOffset() + " overlaps, expected >= " + next);
+                } else {
+                    assertEquals(next, batch.baseOffset(), at + ": offsets not contiguous");
+                }
+                cursor.reset(batch);
+                int records = 0;
+                long firstRecordOffset = -1;
+                long firstRecordTimestamp = -1;
+                while (cursor.next()) {
+                    long offset = cursor.offset();
+                    Appended expected = appended.get(offset);
+                    if (expected == null) {
+                        fail(at + ": offset " + offset + " holds a record that was never appended there");
+                    }
+                    assertEquals(expected.key(), string(cursor.keyBytes()), at + ": key at offset " + offset);
+                    assertEquals(expected.value(), string(cursor.valueBytes()), at + ": value at offset " + offset);
+                    assertEquals(expected.timestampMs(), cursor.timestamp(), at + ": timestamp at offset " + offset);
+                    if (firstRecordOffset < 0 && offset >= start) {
+                        firstRecordOffset = offset;
+                        firstRecordTimestamp = cursor.timestamp();
+                    }
+                    records++;
+                }
+                if (!compacted) {
+                    assertEquals(batch.lastOffset() - batch.baseOffset() + 1, records, at + ": records missing in a batch");
+                }
+                batches.add(new long[] {batch.baseOffset(), batch.lastOffset(), firstRecordOffset, firstRecordTimestamp});
+                next = batch.lastOffset() + 1;
+                position += batch.sizeInBytes();
+                progressed = true;
+            }
+            assertTrue(progressed, at + ": no whole batch served at offset " + next);
+        }
+        if (compacted) {
+            assertTrue(next <= end, at + ": batches run past the log end to " + next);
+        } else {
+            assertEquals(end, Math.max(next, start), at + ": the batches do not end at the log end");
+        }
+        for (long[] found : batches) {
+            for (long offset : new long[] {found[0], found[1]}) {
+                if (offset < start) {
+                    continue;
+                }
+                ByteBuffer region = readRegion(partition, offset, 1, at);
+                batch.wrap(region, 0);
+                assertTrue(batch.baseOffset() <= offset && offset <= batch.lastOffset() || compacted
+                        && batch.baseOffset() > offset, at + ": the index lookup of offset " + offset
+                        + " lands on batch " + batch.baseOffset() + ".." + batch.lastOffset());
+            }
+            if (!compacted && found[2] >= 0) {
+                assertEquals(found[2], partition.offsetForTimestamp(found[3]), at + ": time index lookup of "
+                        + found[3] + " (the timestamp of offset " + found[2] + ")");
+            }
+        }
+    }
+
+    private static ByteBuffer readRegion(Partition partition, long offset, int maxBytes, String at) {
+        FileRegion region = partition.read(offset, maxBytes);
+        assertFalse(region.isEmpty(), at + ": nothing served at offset " + offset + " below the log end");
+        ByteBuffer buffer = ByteBuffer.allocate(region.sizeBytes());
+        try {
+            region.readInto(buffer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        buffer.flip();
+        return buffer;
+    }
+
+    /** (a): every acknowledged append to a durability=sync topic is there. */
+    private static void checkSyncAcknowledgements(LogEngine engine, List<Object> before, Run run, String where) {
+        Set<String> deleting = new HashSet<>();
+        Map<TopicPartition, Long> deleteRecords = new HashMap<>();
+        for (Object event : before) {
+            if (event instanceof TopicDeleting doomed) {
+                deleting.add(doomed.name());
+            } else if (event instanceof DeleteRecordsRequested requested) {
+                deleteRecords.merge(requested.tp(), requested.offset(), Math::max);
+            }
+        }
+        for (Object event : before) {
+            if (!(event instanceof Ack ack) || deleting.contains(ack.tp().topic())
+                    || !run.configs.get(ack.tp().topic()).syncDurability()) {
+                continue;
+            }
+            String at = where + ": acknowledged " + ack;
+            assertTrue(engine.topicExists(ack.tp().topic()), at + ": its topic is gone");
+            Partition partition = engine.partition(ack.tp().topic(), ack.tp().partition());
+            long start = partition.earliestOffset();
+            assertTrue(ack.last() < partition.latestOffset(), at + ": the log ends at " + partition.latestOffset());
+            if (ack.last() < start) {
+                assertTrue(deleteRecords.getOrDefault(ack.tp(), 0L) > ack.last()
+                        || run.configs.get(ack.tp().topic()).retentionBytes() >= 0, at + ": the log starts at " + start);
+            }
+            // The records themselves were compared with what was appended by checkPartition.
+        }
+    }
+
+    private static String string(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    // -------------------------------------------------------------------------------------------
+
+    /** A tmpfs when there is one: the runs are in memory. */
+    private static Path scratchBase() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return shm;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
