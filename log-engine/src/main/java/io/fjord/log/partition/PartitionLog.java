@@ -71,6 +71,12 @@ public final class PartitionLog implements Closeable {
     private volatile long logStartOffset;
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
+    /**
+     * A segment file was created (or a name otherwise changed) in {@link #dir} since its last
+     * fsync: the next flush fsyncs the directory too, or the names of fsynced segments could be
+     * lost with power. True at open: loading may have created, cut or deleted segments.
+     */
+    private volatile boolean dirSyncPending = true;
     private volatile boolean offline;
     private volatile boolean closed;
     /** Segments from this base offset on were never rewritten by the cleaner ({@link CleanedOffsetBound}). */
@@ -204,7 +210,8 @@ public final class PartitionLog implements Closeable {
                 if (segment.discardedIndexReason() != null) {
                     logIndexRebuild(segment, segment.discardedIndexReason());
                 }
-                cut = segment.recover(Integer.MAX_VALUE, nextBase, base >= cleanedBelow) > 0;
+                cut = segment.recover(Integer.MAX_VALUE, nextBase, base >= cleanedBelow) > 0
+                        || base >= cleanedBelow && segment.endsShortOf(nextBase);
                 rebuilt.add(segment);
             } else {
                 try {
@@ -220,7 +227,8 @@ public final class PartitionLog implements Closeable {
                     }
                 } catch (CorruptIndexException e) {
                     logIndexRebuild(segment, e.getMessage());
-                    cut = segment.recover(Integer.MAX_VALUE, nextBase, base >= cleanedBelow) > 0;
+                    cut = segment.recover(Integer.MAX_VALUE, nextBase, base >= cleanedBelow) > 0
+                            || base >= cleanedBelow && segment.endsShortOf(nextBase);
                     rebuilt.add(segment);
                 }
             }
@@ -531,6 +539,7 @@ public final class PartitionLog implements Closeable {
         // Create the new segment first: if that fails the old one must stay active and untrimmed.
         LogSegment next = LogSegment.create(dir, firstOffset, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), io,
                 nowMs);
+        dirSyncPending = true; // before the append that publishes offsets in it, which a flush reads first
         segments.put(firstOffset, next);
         activeSegment = next;
         segment.onBecomeInactive();
@@ -798,6 +807,15 @@ public final class PartitionLog implements Closeable {
                         segment.flush();
                     } else {
                         segment.flushAll();
+                    }
+                }
+                if (dirSyncPending) {
+                    dirSyncPending = false; // first: a roll during the fsync sets it again
+                    try {
+                        AtomicFiles.fsyncDirectory(dir);
+                    } catch (IOException e) {
+                        dirSyncPending = true;
+                        throw e;
                     }
                 }
             } catch (IOException e) {

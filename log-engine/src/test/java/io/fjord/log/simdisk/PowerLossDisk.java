@@ -116,6 +116,8 @@ public final class PowerLossDisk {
     private final SimFileSystem fileSystem;
     private final List<CrashImage> images = new ArrayList<>();
     private final List<Object> events = new ArrayList<>();
+    /** Every operation, in order: the trace a failure prints. */
+    private final List<String> trace = new ArrayList<>();
     private long operations;
 
     /**
@@ -165,6 +167,13 @@ public final class PowerLossDisk {
     public List<Object> events() {
         synchronized (lock) {
             return List.copyOf(events);
+        }
+    }
+
+    /** Every operation so far, in order (operation {@code i} is lost at crash point {@code i}). */
+    public List<String> trace() {
+        synchronized (lock) {
+            return List.copyOf(trace);
         }
     }
 
@@ -227,14 +236,15 @@ public final class PowerLossDisk {
 
     <T> T mutate(String what, Node node, IoCall<T> call) throws IOException {
         synchronized (lock) {
-            beforeOperation(what);
+            beforeOperation(node.parent == null ? what + " (unlinked)" : what + " " + realPath(node));
             return call.run();
         }
     }
 
     void force(Node node, FileChannel real) throws IOException {
         synchronized (lock) {
-            beforeOperation(node.dir ? "fsync directory" : "fsync");
+            String name = node.parent == null && node != rootNode ? "(unlinked)" : realPath(node).toString();
+            beforeOperation(node.dir ? "fsync directory " + name : "fsync " + name);
             if (node.dir) {
                 node.durableEntries = new TreeMap<>(node.live);
                 node.pending.clear();
@@ -310,6 +320,7 @@ public final class PowerLossDisk {
     // The model
 
     private void beforeOperation(String what) {
+        trace.add(what);
         long point = operations++;
         if (crashPoints.captureAt(point)) {
             images.add(image(point, what));
