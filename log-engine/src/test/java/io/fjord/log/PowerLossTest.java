@@ -66,8 +66,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * default {@value #DEFAULT_POINTS_PER_WORKLOAD}) raise the count for a soak.
  */
 class PowerLossTest {
-    static final int DEFAULT_WORKLOADS = 80;
-    static final int DEFAULT_POINTS_PER_WORKLOAD = 25;
+    static final int DEFAULT_WORKLOADS = 40;
+    static final int DEFAULT_POINTS_PER_WORKLOAD = 50;
     private static final int STEPS = 70;
     private static final int READ_BYTES = 64 * 1024;
 
@@ -176,7 +176,9 @@ class PowerLossTest {
         try {
             Files.createDirectory(root.resolve("data"));
             PowerLossDisk disk = new PowerLossDisk(root, workloadSeed, points);
+            long t0 = System.nanoTime();
             Run run = runWorkload(disk, workloadSeed);
+            long t1 = System.nanoTime();
             List<CrashImage> images = new ArrayList<>();
             for (CrashImage image : run.images) {
                 if (replay || !(points instanceof Reservoir reservoir) || reservoir.keeps(image.point())
@@ -186,6 +188,11 @@ class PowerLossTest {
             }
             for (CrashImage image : images) {
                 check(base, image, run);
+            }
+            if (Boolean.getBoolean("fjord.powerloss.timing")) {
+                System.out.println("workload " + (t1 - t0) / 1_000_000 + " ms (" + run.trace.size() + " ops, "
+                        + run.images.size() + " images taken), " + images.size() + " checks "
+                        + (System.nanoTime() - t1) / 1_000_000 + " ms");
             }
             return images.size();
         } finally {

@@ -66,6 +66,43 @@ public final class PowerLossDisk {
         boolean captureAt(long point);
     }
 
+    /** What becomes of the unsynced state at a crash. */
+    public interface Fates {
+        /** How many of the unsynced entry operations of {@code directory} (relative to the root) reach the disk, in order. */
+        int keptOperations(String directory, int pending);
+
+        /** The content of {@code file} (relative to the root) after the crash, given its durable and its current content. */
+        byte[] content(String file, byte[] durable, byte[] current);
+
+        /** Nothing unsynced survives: the strictest test of an fsync discipline. */
+        Fates DURABLE_ONLY = new Fates() {
+            @Override
+            public int keptOperations(String directory, int pending) {
+                return 0;
+            }
+
+            @Override
+            public byte[] content(String file, byte[] durable, byte[] current) {
+                return durable;
+            }
+        };
+
+        /** The seeded fates of the class comment. */
+        static Fates random(Random random) {
+            return new Fates() {
+                @Override
+                public int keptOperations(String directory, int pending) {
+                    return keptPrefix(pending, random);
+                }
+
+                @Override
+                public byte[] content(String file, byte[] durable, byte[] current) {
+                    return afterPowerLoss(durable, current, random);
+                }
+            };
+        }
+    }
+
     /** A file operation that may throw, run under the disk's lock. */
     @FunctionalInterface
     interface IoCall<T> {
@@ -197,6 +234,13 @@ public final class PowerLossDisk {
             CrashImage image = image(operations, "(end)");
             images.add(image);
             return image;
+        }
+    }
+
+    /** An image now with the given fates (not added to {@link #images()}), e.g. {@link Fates#DURABLE_ONLY}. */
+    public CrashImage crashNow(Fates fates) {
+        synchronized (lock) {
+            return image(operations, "(now)", fates);
         }
     }
 
@@ -396,17 +440,21 @@ public final class PowerLossDisk {
     }
 
     private CrashImage image(long point, String lostOperation) {
-        Random random = new Random(seed * 0x9E3779B97F4A7C15L + point);
+        return image(point, lostOperation, Fates.random(new Random(seed * 0x9E3779B97F4A7C15L + point)));
+    }
+
+    private CrashImage image(long point, String lostOperation, Fates fates) {
         Map<String, byte[]> files = new TreeMap<>();
         Set<String> dirs = new TreeSet<>();
-        survivors(rootNode, "", random, files, dirs, new IdentityHashMap<>());
+        survivors(rootNode, "", fates, files, dirs, new IdentityHashMap<>());
         return new CrashImage(seed, point, lostOperation, dirs, files, events.size());
     }
 
-    private void survivors(Node dir, String relative, Random random, Map<String, byte[]> files, Set<String> dirs,
+    private void survivors(Node dir, String relative, Fates fates, Map<String, byte[]> files, Set<String> dirs,
                            Map<Node, byte[]> contents) {
         Map<String, Node> entries = new TreeMap<>(dir.durableEntries);
-        int kept = keptPrefix(dir.pending.size(), random);
+        int kept = dir.pending.isEmpty() ? 0
+                : Math.max(0, Math.min(dir.pending.size(), fates.keptOperations(relative, dir.pending.size())));
         for (int i = 0; i < kept; i++) {
             dir.pending.get(i).applyTo(entries);
         }
@@ -415,11 +463,13 @@ public final class PowerLossDisk {
             Node node = entry.getValue();
             if (node.dir) {
                 dirs.add(child);
-                survivors(node, child, random, files, dirs, contents);
+                survivors(node, child, fates, files, dirs, contents);
             } else {
                 byte[] content = contents.get(node);
                 if (content == null) {
-                    content = afterPowerLoss(node.durable, volatileContent(node), random);
+                    byte[] current = volatileContent(node);
+                    content = Arrays.equals(node.durable, current) ? node.durable
+                            : fates.content(child, node.durable, current);
                     contents.put(node, content);
                 }
                 files.put(child, content);
