@@ -222,7 +222,13 @@ class PowerLossTest {
 
     private Run runWorkload(PowerLossDisk disk, long seed) throws Exception {
         Random random = new Random(seed);
-        EngineConfig config = engineConfig(disk.path("data")).build();
+        EngineConfig.Builder builder = engineConfig(disk.path("data"));
+        if (random.nextBoolean()) {
+            // Few descriptors and index mappings: segments are closed and reopened by name, and
+            // indexes unmapped and mapped again, between their writes and their fsyncs.
+            builder.maxOpenFiles(1 + random.nextInt(4)).maxMappedSegments(1 + random.nextInt(3));
+        }
+        EngineConfig config = builder.build();
         Map<String, TopicConfig> configs = new HashMap<>();
         Map<TopicPartition, Map<Long, Appended>> appended = new HashMap<>();
         List<String> live = new ArrayList<>();
