@@ -60,6 +60,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ({@code fjord-cleaned-below}): there the check is that what is served is what was appended,
  * in order, and that the last acknowledged record of every key of a sync topic is there or
  * superseded.
+ * One image in {@value #RECOVERY_CRASH_ONE_IN} is recovered on a {@link PowerLossDisk} of its
+ * own, which loses power again at a random point of that recovery (or of the checks and the close
+ * after it); that second image gets the same checks, against the acknowledgements of the first.
  * A failure names the workload seed and the crash point; {@code -Dfjord.powerloss.seed=<seed>
  * -Dfjord.powerloss.point=<point>} replays exactly that one. {@code -Dfjord.powerloss.workloads}
  * (default {@value #DEFAULT_WORKLOADS}) and {@code -Dfjord.powerloss.points} (per workload,
@@ -129,7 +132,8 @@ class PowerLossTest {
             Reservoir reservoir = new Reservoir(points, workloadSeed);
             checked += runAndCheck(base, workloadSeed, reservoir, false);
         }
-        System.out.println("PowerLossTest: " + checked + " crash images checked over " + workloads + " workloads");
+        System.out.println("PowerLossTest: " + checked + " crash images checked over " + workloads + " workloads, and "
+                + recoveryImagesChecked + " more of a second crash during the recovery of one");
         assertTrue(checked >= workloads, "too few images were checked: " + checked);
     }
 
@@ -357,9 +361,22 @@ class PowerLossTest {
     // The checks
 
     private void check(Path base, CrashImage image, Run run) throws IOException {
-        Path dir = Files.createTempDirectory(base, "image-");
         String where = image + ": replay with -Dfjord.powerloss.seed=" + image.seed() + " -Dfjord.powerloss.point="
                 + image.point();
+        // One image in RECOVERY_CRASH_ONE_IN is itself recovered on a PowerLossDisk, and power is
+        // lost again at a random point of that recovery (or of the checks and close after it).
+        boolean crashRecovery = new Random(image.seed() * 31 + image.point()).nextInt(RECOVERY_CRASH_ONE_IN) == 0;
+        check(base, image, run.events.subList(0, image.eventCount()), run, where, crashRecovery);
+    }
+
+    /** One crash image in this many is recovered on a simulated disk that loses power again during recovery. */
+    private static final int RECOVERY_CRASH_ONE_IN = 4;
+    /** Images of a crash during recovery checked so far. */
+    private long recoveryImagesChecked;
+
+    private void check(Path base, CrashImage image, List<Object> before, Run run, String where, boolean crashRecovery)
+            throws IOException {
+        Path dir = Files.createTempDirectory(base, "image-");
         try {
             image.writeTo(dir);
             Path data = dir.resolve("data");
@@ -367,10 +384,12 @@ class PowerLossTest {
             if (Files.exists(data.resolve(LogEngine.RECOVERY_POINT_CHECKPOINT))) {
                 recoveryPoints = new OffsetCheckpointFile(data.resolve(LogEngine.RECOVERY_POINT_CHECKPOINT)).read();
             }
-            List<Object> before = run.events.subList(0, image.eventCount());
+            Reservoir again = new Reservoir(1, image.seed() ^ image.point());
+            PowerLossDisk recoveryDisk = crashRecovery ? new PowerLossDisk(dir, image.seed() ^ (image.point() << 20), again)
+                    : null;
             LogEngine engine;
             try {
-                engine = LogEngine.open(engineConfig(data).build());
+                engine = LogEngine.open(engineConfig(crashRecovery ? recoveryDisk.path("data") : data).build());
             } catch (RuntimeException e) {
                 throw new AssertionError(where + ": the engine does not open: " + e, e);
             }
@@ -392,6 +411,14 @@ class PowerLossTest {
             } finally {
                 engine.close();
             }
+            if (crashRecovery) {
+                for (CrashImage second : recoveryDisk.images()) {
+                    if (again.keeps(second.point())) {
+                        recoveryImagesChecked++;
+                        check(base, second, before, run, where + ", then during its recovery " + second, false);
+                    }
+                }
+            }
         } catch (AssertionError | RuntimeException e) {
             System.out.println("PowerLossTest FAILED at " + where + "; the image:");
             for (String d : image.directories()) {
@@ -399,7 +426,7 @@ class PowerLossTest {
             }
             image.files().forEach((name, content) -> System.out.println("  " + name + " (" + content.length + " bytes)"));
             String traced = System.getProperty("fjord.powerloss.trace");
-            if (traced != null) {
+            if (traced != null && !where.contains("during its recovery")) {
                 for (int i = 0; i < image.point() && i < run.trace.size(); i++) {
                     if (run.trace.get(i).contains(traced)) {
                         System.out.println("  op " + i + ": " + run.trace.get(i));
