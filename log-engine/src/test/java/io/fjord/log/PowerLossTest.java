@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,9 +46,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * closes it at the end. At crash points sampled across the whole run the disk computes what would
  * survive; an engine is then opened on each such image and checked:
  * <ul>
- *   <li>(a) every append to a {@code durability=sync} topic acknowledged before the crash is
- *       readable at its offset with its bytes (unless a DeleteRecords requested before the crash
- *       covers it);</li>
+ *   <li>(a) every append to a {@code durability=sync} topic acknowledged before the crash, and
+ *       every record below the log end of a {@code flush()} or a clean close that returned before
+ *       it, in any mode, is readable at its offset with its bytes (unless a DeleteRecords
+ *       requested before the crash covers it);</li>
  *   <li>(b) in every mode the engine opens, and every partition is a consistent prefix: batches
  *       CRC-valid and contiguous from the log start to the log end (increasing on compacted
  *       topics), every record the one appended at that offset, offset and time index lookups
@@ -88,6 +90,10 @@ class PowerLossTest {
     }
 
     record DeleteRecordsRequested(TopicPartition tp, long offset) {
+    }
+
+    /** A flush or a clean close returned: every offset of {@code tp} below {@code below} is durable. */
+    record Durable(TopicPartition tp, long below) {
     }
 
     /** An acknowledged append: offsets {@code [base, last]} of {@code tp}. */
@@ -274,22 +280,40 @@ class PowerLossTest {
                 } else if (action < 83) {
                     engine.cleanLogsNow();
                 } else if (action < 88 && !live.isEmpty()) {
-                    randomPartition(engine, random, live).flush();
+                    Partition partition = randomPartition(engine, random, live);
+                    long end = partition.latestOffset();
+                    partition.flush();
+                    disk.record(new Durable(partition.topicPartition(), end));
                 } else if (action < 93) {
                     engine.checkpoint();
                 } else if (action < 96) {
-                    engine.close(); // a clean restart: loading, index trimming and the marker on the disk too
+                    closeCleanly(engine, disk, live); // a clean restart: loading, index trimming, the marker
                     engine = LogEngine.open(config);
                 }
             }
         } finally {
-            engine.close();
+            closeCleanly(engine, disk, live);
         }
         disk.crashNow();
         Run run = new Run(disk.events(), disk.images(), disk.trace());
         run.configs.putAll(configs);
         run.appended.putAll(appended);
         return run;
+    }
+
+    /** Closes the engine; once that returns, everything appended is durable. */
+    private static void closeCleanly(LogEngine engine, PowerLossDisk disk, List<String> live) {
+        if (engine.isClosed()) {
+            return;
+        }
+        List<Durable> ends = new ArrayList<>();
+        for (String topic : live) {
+            for (Partition partition : engine.partitions(topic)) {
+                ends.add(new Durable(partition.topicPartition(), partition.latestOffset()));
+            }
+        }
+        engine.close();
+        ends.forEach(disk::record);
     }
 
     private static void createTopic(LogEngine engine, PowerLossDisk disk, String name, int partitions,
@@ -572,57 +596,66 @@ class PowerLossTest {
     }
 
     /**
-     * (a): every acknowledged append to a durability=sync topic is there (its bytes were compared
-     * with what was appended by {@link #checkPartition}); on a compacted one, the last acknowledged
-     * record of each key is there or was superseded by a later record of that key.
+     * (a): every record the engine promised durable before the crash is there (its bytes were
+     * compared with what was appended by {@link #checkPartition}): acknowledged appends to a
+     * durability=sync topic, and everything below the log end of a flush or a clean close that
+     * returned. On a compacted topic, the last promised record of each key is there or was
+     * superseded by a later record of that key.
      */
     private static void checkSyncAcknowledgements(LogEngine engine, List<Object> before, Run run,
                                                   Map<TopicPartition, Map<Long, String>> keysRead, String where) {
         Set<String> deleting = new HashSet<>();
         Map<TopicPartition, Long> deleteRecords = new HashMap<>();
+        Map<TopicPartition, Long> durableBelow = new HashMap<>();
+        Map<TopicPartition, Set<Long>> promised = new HashMap<>();
         for (Object event : before) {
             if (event instanceof TopicDeleting doomed) {
                 deleting.add(doomed.name());
             } else if (event instanceof DeleteRecordsRequested requested) {
                 deleteRecords.merge(requested.tp(), requested.offset(), Math::max);
+            } else if (event instanceof Durable durable) {
+                durableBelow.merge(durable.tp(), durable.below(), Math::max);
+            } else if (event instanceof Ack ack && run.configs.get(ack.tp().topic()).syncDurability()) {
+                for (long offset = ack.base(); offset <= ack.last(); offset++) {
+                    promised.computeIfAbsent(ack.tp(), k -> new TreeSet<>()).add(offset);
+                }
             }
         }
-        Map<TopicPartition, Map<String, Long>> lastAckedByKey = new HashMap<>();
-        for (Object event : before) {
-            if (!(event instanceof Ack ack) || deleting.contains(ack.tp().topic())
-                    || !run.configs.get(ack.tp().topic()).syncDurability()) {
+        durableBelow.forEach((tp, below) -> {
+            for (long offset : run.appended.getOrDefault(tp, Map.of()).keySet()) {
+                if (offset < below) {
+                    promised.computeIfAbsent(tp, k -> new TreeSet<>()).add(offset);
+                }
+            }
+        });
+        for (Map.Entry<TopicPartition, Set<Long>> entry : promised.entrySet()) {
+            TopicPartition tp = entry.getKey();
+            if (deleting.contains(tp.topic())) {
                 continue;
             }
-            String at = where + ": acknowledged " + ack;
-            assertTrue(engine.topicExists(ack.tp().topic()), at + ": its topic is gone");
-            Partition partition = engine.partition(ack.tp().topic(), ack.tp().partition());
-            long start = partition.earliestOffset();
-            assertTrue(ack.last() < partition.latestOffset(), at + ": the log ends at " + partition.latestOffset());
-            long deletedBelow = run.configs.get(ack.tp().topic()).retentionBytes() >= 0 ? Long.MAX_VALUE
-                    : deleteRecords.getOrDefault(ack.tp(), 0L);
-            if (run.configs.get(ack.tp().topic()).compact()) {
-                for (long offset = ack.base(); offset <= ack.last(); offset++) {
-                    String key = run.appended.get(ack.tp()).get(offset).key();
-                    lastAckedByKey.computeIfAbsent(ack.tp(), k -> new HashMap<>()).merge(key, offset, Math::max);
-                }
-            } else {
-                for (long offset = ack.base(); offset <= ack.last(); offset++) {
-                    if (offset < deletedBelow) {
-                        continue; // a DeleteRecords (or size retention) begun before the crash may have taken it
-                    }
-                    assertTrue(offset >= start, at + ": the log starts at " + start);
-                    assertTrue(keysRead.get(ack.tp()).containsKey(offset), at + ": offset " + offset + " is not served");
+            String at = where + ": " + tp;
+            assertTrue(engine.topicExists(tp.topic()), at + ": its topic is gone");
+            Partition partition = engine.partition(tp.topic(), tp.partition());
+            TopicConfig config = run.configs.get(tp.topic());
+            long deletedBelow = config.retentionBytes() >= 0 ? Long.MAX_VALUE : deleteRecords.getOrDefault(tp, 0L);
+            Map<Long, String> read = keysRead.get(tp);
+            Map<String, Long> lastByKey = new HashMap<>();
+            for (long offset : entry.getValue()) {
+                assertTrue(offset < partition.latestOffset(), at + ": offset " + offset + " was promised durable, the log"
+                        + " ends at " + partition.latestOffset());
+                if (config.compact()) {
+                    lastByKey.merge(String.valueOf(run.appended.get(tp).get(offset).key()), offset, Math::max);
+                } else if (offset >= deletedBelow) {
+                    assertTrue(offset >= partition.earliestOffset(), at + ": offset " + offset + " was promised durable,"
+                            + " the log starts at " + partition.earliestOffset());
+                    assertTrue(read.containsKey(offset), at + ": offset " + offset + " was promised durable and is not served");
                 }
             }
-        }
-        for (Map.Entry<TopicPartition, Map<String, Long>> partition : lastAckedByKey.entrySet()) {
-            Map<Long, String> read = keysRead.get(partition.getKey());
-            for (Map.Entry<String, Long> last : partition.getValue().entrySet()) {
+            for (Map.Entry<String, Long> last : lastByKey.entrySet()) {
                 boolean kept = read.entrySet().stream().anyMatch(record -> record.getKey() >= last.getValue()
-                        && java.util.Objects.equals(record.getValue(), last.getKey()));
-                assertTrue(kept || deleteRecords.getOrDefault(partition.getKey(), 0L) > last.getValue(), where + ": "
-                        + partition.getKey() + " lost the record of key " + last.getKey() + " acknowledged at offset "
-                        + last.getValue() + ", and no later one of that key is there");
+                        && String.valueOf(record.getValue()).equals(last.getKey()));
+                assertTrue(kept || deletedBelow > last.getValue(), at + ": lost the record of key " + last.getKey()
+                        + " promised durable at offset " + last.getValue() + ", and no later one of that key is there");
             }
         }
     }
