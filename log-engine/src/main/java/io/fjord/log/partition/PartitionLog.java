@@ -876,6 +876,8 @@ public final class PartitionLog implements Closeable {
     private void closeSegments() throws IOException {
         if (!offline) {
             flush();
+            // A clean start trusts every index, so the active segment's too, which no roll wrote out.
+            activeSegment.flushAll();
         }
         IOException failure = null;
         for (LogSegment segment : segments.values()) {
