@@ -1,41 +1,30 @@
 package io.fjord.log;
 
 import io.fjord.log.io.OffsetCheckpointFile;
-import io.fjord.log.record.BatchValidation;
-import io.fjord.log.record.RecordBatch;
 import io.fjord.log.record.RecordBatchBuilder;
-import io.fjord.log.record.RecordCursor;
 import io.fjord.log.simdisk.CrashImage;
 import io.fjord.log.simdisk.PowerLossDisk;
 import io.fjord.testsupport.TestSeeds;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Power loss at thousands of crash points, on a {@link PowerLossDisk}: unlike {@code kill -9},
@@ -55,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       topics), every record the one appended at that offset, offset and time index lookups
  *       landing on the right batch and record; topics either wholly there (all partitions) or
  *       absent, present if created and not being deleted, absent if deleted or never begun; the
- *       recovery-point checkpoint readable and never past the log end.</li>
+ *       recovery-point checkpoint readable and never past the log end; no producer id handed out
+ *       before the crash handed out again.</li>
  * </ul>
  * On a compacted topic offsets may have holes (the cleaner makes them), so recovery cannot tell
  * a lost unsynced segment tail from a cleaned one until the cleaner has recorded its bound
@@ -74,7 +64,6 @@ class PowerLossTest {
     static final int DEFAULT_WORKLOADS = 40;
     static final int DEFAULT_POINTS_PER_WORKLOAD = 50;
     private static final int STEPS = 70;
-    private static final int READ_BYTES = 64 * 1024;
 
     // Events the workload logs on the disk, in order with its operations.
     record TopicCreating(String name, int partitions) {
@@ -94,6 +83,10 @@ class PowerLossTest {
 
     /** A flush or a clean close returned: every offset of {@code tp} below {@code below} is durable. */
     record Durable(TopicPartition tp, long below) {
+    }
+
+    /** A producer id was handed out: none may be handed out again after a crash. */
+    record ProducerIdAllocated(long id) {
     }
 
     /** An acknowledged append: offsets {@code [base, last]} of {@code tp}. */
@@ -289,6 +282,8 @@ class PowerLossTest {
                 } else if (action < 96) {
                     closeCleanly(engine, disk, live); // a clean restart: loading, index trimming, the marker
                     engine = LogEngine.open(config);
+                } else {
+                    disk.record(new ProducerIdAllocated(engine.allocateProducerId()));
                 }
             }
         } finally {
@@ -418,11 +413,12 @@ class PowerLossTest {
                 throw new AssertionError(where + ": the engine does not open: " + e, e);
             }
             try {
-                checkTopics(engine, before, run, where);
+                PowerLossInvariants.checkTopics(engine, before, run, where);
+                PowerLossInvariants.checkProducerIds(engine, before, where);
                 Map<TopicPartition, Map<Long, String>> keysRead = new HashMap<>();
                 for (String topic : engine.topics()) {
                     for (Partition partition : engine.partitions(topic)) {
-                        keysRead.put(partition.topicPartition(), checkPartition(partition, run, where));
+                        keysRead.put(partition.topicPartition(), PowerLossInvariants.checkPartition(partition, run, where));
                         Long checkpointed = recoveryPoints.get(partition.topicPartition());
                         if (checkpointed != null) {
                             assertTrue(checkpointed <= partition.latestOffset(), where + ": " + partition.topicPartition()
@@ -431,7 +427,7 @@ class PowerLossTest {
                         }
                     }
                 }
-                checkSyncAcknowledgements(engine, before, run, keysRead, where);
+                PowerLossInvariants.checkPromises(engine, before, run, keysRead, where);
             } finally {
                 engine.close();
             }
@@ -463,205 +459,6 @@ class PowerLossTest {
         } finally {
             deleteRecursively(dir);
         }
-    }
-
-    private static void checkTopics(LogEngine engine, List<Object> before, Run run, String where) {
-        Map<String, Integer> begun = new HashMap<>();
-        Set<String> created = new HashSet<>();
-        Set<String> deleting = new HashSet<>();
-        Set<String> deleted = new HashSet<>();
-        for (Object event : before) {
-            if (event instanceof TopicCreating creating) {
-                begun.put(creating.name(), creating.partitions());
-            } else if (event instanceof TopicCreated done) {
-                created.add(done.name());
-            } else if (event instanceof TopicDeleting doomed) {
-                deleting.add(doomed.name());
-            } else if (event instanceof TopicDeleted gone) {
-                deleted.add(gone.name());
-            }
-        }
-        for (String topic : engine.topics()) {
-            assertTrue(begun.containsKey(topic), where + ": topic " + topic + " exists, but its creation had not begun");
-            assertFalse(deleted.contains(topic), where + ": topic " + topic + " exists, but its deletion had returned");
-            assertEquals(begun.get(topic), engine.partitionCount(topic), where + ": topic " + topic
-                    + " has a partition count other than it was created with");
-        }
-        for (String topic : created) {
-            if (!deleting.contains(topic)) {
-                assertTrue(engine.topicExists(topic), where + ": topic " + topic + " was created and is gone");
-            }
-        }
-    }
-
-    /** (b): CRC-valid batches, contiguous offsets, the appended records, working index lookups. */
-    private static Map<Long, String> checkPartition(Partition partition, Run run, String where) {
-        Map<Long, String> keysRead = new HashMap<>();
-        TopicPartition tp = partition.topicPartition();
-        boolean compacted = run.configs.get(tp.topic()).compact();
-        Map<Long, Appended> appended = run.appended.getOrDefault(tp, Map.of());
-        long start = partition.earliestOffset();
-        long end = partition.latestOffset();
-        String at = where + ": " + tp + " [" + start + ", " + end + ")";
-        long next = start;
-        boolean first = true;
-        List<long[]> batches = new ArrayList<>(); // base, last, position of the first record's timestamp
-        RecordBatch batch = new RecordBatch();
-        RecordCursor cursor = new RecordCursor();
-        while (next < end) {
-            if (compacted && partition.read(next, READ_BYTES).isEmpty()) {
-                break; // no record left up to the end: the cleaner (or a lost tail, see the class comment) took them
-            }
-            ByteBuffer buffer = readRegion(partition, next, READ_BYTES, at);
-            int position = 0;
-            boolean progressed = false;
-            while (buffer.limit() - position >= 12 && RecordBatch.sizeInBytes(buffer, position) <= buffer.limit() - position) {
-                batch.wrap(buffer, position);
-                BatchValidation validation = batch.validateStored(buffer.limit() - position, Integer.MAX_VALUE);
-                assertEquals(BatchValidation.VALID, validation, at + ": a batch served at offset " + next + " is " + validation);
-                if (first) {
-                    assertTrue(batch.baseOffset() <= start || compacted && batch.baseOffset() >= start, at
-                            + ": the first batch starts at " + batch.baseOffset() + ", after the log start");
-                    first = false;
-                } else if (compacted) {
-                    assertTrue(batch.baseOffset() >= next, at + ": batch at " + batch.baseOffset() + " overlaps, expected >= " + next);
-                } else {
-                    assertEquals(next, batch.baseOffset(), at + ": offsets not contiguous");
-                }
-                cursor.reset(batch);
-                int records = 0;
-                long firstRecordOffset = -1;
-                long firstRecordTimestamp = -1;
-                while (cursor.next()) {
-                    long offset = cursor.offset();
-                    Appended expected = appended.get(offset);
-                    if (expected == null) {
-                        fail(at + ": offset " + offset + " holds a record that was never appended there");
-                    }
-                    assertEquals(expected.key(), string(cursor.keyBytes()), at + ": key at offset " + offset);
-                    assertEquals(expected.value(), string(cursor.valueBytes()), at + ": value at offset " + offset);
-                    assertEquals(expected.timestampMs(), cursor.timestamp(), at + ": timestamp at offset " + offset);
-                    keysRead.put(offset, expected.key());
-                    if (firstRecordOffset < 0 && offset >= start) {
-                        firstRecordOffset = offset;
-                        firstRecordTimestamp = cursor.timestamp();
-                    }
-                    records++;
-                }
-                if (!compacted) {
-                    assertEquals(batch.lastOffset() - batch.baseOffset() + 1, records, at + ": records missing in a batch");
-                }
-                batches.add(new long[] {batch.baseOffset(), batch.lastOffset(), firstRecordOffset, firstRecordTimestamp});
-                next = batch.lastOffset() + 1;
-                position += batch.sizeInBytes();
-                progressed = true;
-            }
-            assertTrue(progressed, at + ": no whole batch served at offset " + next);
-        }
-        if (compacted) {
-            assertTrue(next <= end, at + ": batches run past the log end to " + next);
-        } else {
-            assertEquals(end, Math.max(next, start), at + ": the batches do not end at the log end");
-        }
-        for (long[] found : batches) {
-            for (long offset : new long[] {found[0], found[1]}) {
-                if (offset < start) {
-                    continue;
-                }
-                ByteBuffer region = readRegion(partition, offset, 1, at);
-                batch.wrap(region, 0);
-                assertTrue(batch.baseOffset() <= offset && offset <= batch.lastOffset() || compacted
-                        && batch.baseOffset() > offset, at + ": the index lookup of offset " + offset
-                        + " lands on batch " + batch.baseOffset() + ".." + batch.lastOffset());
-            }
-            if (!compacted && found[2] >= 0) {
-                assertEquals(found[2], partition.offsetForTimestamp(found[3]), at + ": time index lookup of "
-                        + found[3] + " (the timestamp of offset " + found[2] + ")");
-            }
-        }
-        return keysRead;
-    }
-
-    private static ByteBuffer readRegion(Partition partition, long offset, int maxBytes, String at) {
-        FileRegion region = partition.read(offset, maxBytes);
-        assertFalse(region.isEmpty(), at + ": nothing served at offset " + offset + " below the log end");
-        ByteBuffer buffer = ByteBuffer.allocate(region.sizeBytes());
-        try {
-            region.readInto(buffer);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        buffer.flip();
-        return buffer;
-    }
-
-    /**
-     * (a): every record the engine promised durable before the crash is there (its bytes were
-     * compared with what was appended by {@link #checkPartition}): acknowledged appends to a
-     * durability=sync topic, and everything below the log end of a flush or a clean close that
-     * returned. On a compacted topic, the last promised record of each key is there or was
-     * superseded by a later record of that key.
-     */
-    private static void checkSyncAcknowledgements(LogEngine engine, List<Object> before, Run run,
-                                                  Map<TopicPartition, Map<Long, String>> keysRead, String where) {
-        Set<String> deleting = new HashSet<>();
-        Map<TopicPartition, Long> deleteRecords = new HashMap<>();
-        Map<TopicPartition, Long> durableBelow = new HashMap<>();
-        Map<TopicPartition, Set<Long>> promised = new HashMap<>();
-        for (Object event : before) {
-            if (event instanceof TopicDeleting doomed) {
-                deleting.add(doomed.name());
-            } else if (event instanceof DeleteRecordsRequested requested) {
-                deleteRecords.merge(requested.tp(), requested.offset(), Math::max);
-            } else if (event instanceof Durable durable) {
-                durableBelow.merge(durable.tp(), durable.below(), Math::max);
-            } else if (event instanceof Ack ack && run.configs.get(ack.tp().topic()).syncDurability()) {
-                for (long offset = ack.base(); offset <= ack.last(); offset++) {
-                    promised.computeIfAbsent(ack.tp(), k -> new TreeSet<>()).add(offset);
-                }
-            }
-        }
-        durableBelow.forEach((tp, below) -> {
-            for (long offset : run.appended.getOrDefault(tp, Map.of()).keySet()) {
-                if (offset < below) {
-                    promised.computeIfAbsent(tp, k -> new TreeSet<>()).add(offset);
-                }
-            }
-        });
-        for (Map.Entry<TopicPartition, Set<Long>> entry : promised.entrySet()) {
-            TopicPartition tp = entry.getKey();
-            if (deleting.contains(tp.topic())) {
-                continue;
-            }
-            String at = where + ": " + tp;
-            assertTrue(engine.topicExists(tp.topic()), at + ": its topic is gone");
-            Partition partition = engine.partition(tp.topic(), tp.partition());
-            TopicConfig config = run.configs.get(tp.topic());
-            long deletedBelow = config.retentionBytes() >= 0 ? Long.MAX_VALUE : deleteRecords.getOrDefault(tp, 0L);
-            Map<Long, String> read = keysRead.get(tp);
-            Map<String, Long> lastByKey = new HashMap<>();
-            for (long offset : entry.getValue()) {
-                assertTrue(offset < partition.latestOffset(), at + ": offset " + offset + " was promised durable, the log"
-                        + " ends at " + partition.latestOffset());
-                if (config.compact()) {
-                    lastByKey.merge(String.valueOf(run.appended.get(tp).get(offset).key()), offset, Math::max);
-                } else if (offset >= deletedBelow) {
-                    assertTrue(offset >= partition.earliestOffset(), at + ": offset " + offset + " was promised durable,"
-                            + " the log starts at " + partition.earliestOffset());
-                    assertTrue(read.containsKey(offset), at + ": offset " + offset + " was promised durable and is not served");
-                }
-            }
-            for (Map.Entry<String, Long> last : lastByKey.entrySet()) {
-                boolean kept = read.entrySet().stream().anyMatch(record -> record.getKey() >= last.getValue()
-                        && String.valueOf(record.getValue()).equals(last.getKey()));
-                assertTrue(kept || deletedBelow > last.getValue(), at + ": lost the record of key " + last.getKey()
-                        + " promised durable at offset " + last.getValue() + ", and no later one of that key is there");
-            }
-        }
-    }
-
-    private static String string(byte[] bytes) {
-        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 
     // -------------------------------------------------------------------------------------------
