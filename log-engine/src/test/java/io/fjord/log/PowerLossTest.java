@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>(b) in every mode the engine opens, and every partition is a consistent prefix: batches
  *       CRC-valid and contiguous from the log start to the log end (increasing on compacted
  *       topics), every record the one appended at that offset, offset and time index lookups
- *       landing on the right batch and record; topics either wholly there (all partitions) or
+ *       landing on the right batch and record; topics (and added partitions) either wholly there or
  *       absent, present if created and not being deleted, absent if deleted or never begun; the
  *       recovery-point checkpoint readable and never past the log end; no producer id handed out
  *       before the crash handed out again.</li>
@@ -76,6 +76,12 @@ class PowerLossTest {
     }
 
     record TopicDeleted(String name) {
+    }
+
+    record PartitionsAdding(String name, int total) {
+    }
+
+    record PartitionsAdded(String name, int total) {
     }
 
     record DeleteRecordsRequested(TopicPartition tp, long offset) {
@@ -277,8 +283,14 @@ class PowerLossTest {
                     long end = partition.latestOffset();
                     partition.flush();
                     disk.record(new Durable(partition.topicPartition(), end));
-                } else if (action < 93) {
+                } else if (action < 91) {
                     engine.checkpoint();
+                } else if (action < 93 && !live.isEmpty()) {
+                    String topic = live.get(random.nextInt(live.size()));
+                    int total = engine.partitionCount(topic) + 1 + random.nextInt(2);
+                    disk.record(new PartitionsAdding(topic, total));
+                    engine.createPartitions(topic, total);
+                    disk.record(new PartitionsAdded(topic, total));
                 } else if (action < 96) {
                     closeCleanly(engine, disk, live); // a clean restart: loading, index trimming, the marker
                     engine = LogEngine.open(config);
