@@ -225,11 +225,11 @@ abstract class AbstractIndex implements Closeable
         indexFile.writeThrough((int)endBytes);
     }
 
-    /** Forces the mapped entries to the storage device ({@code MappedByteBuffer.force()}). */
+    /** Forces the entries to the storage device, mapped or not (see {@code MappedIndexFile.force}). */
     public final void flush() throws IOException
     {
         ensureOpen();
-        indexFile.force(); // unmapped: nothing was written through a mapping
+        indexFile.force(); // msync while mapped; while unmapped, an fsync if the file changed since the last
     }
 
     /** Moves the file. The mapping and descriptor stay valid; allowed after close too. */

@@ -1,12 +1,12 @@
 package io.fjord.index;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -75,6 +75,12 @@ final class MappedIndexFile
     /** File bytes below which no hole remains, as far as the writer knows: written, or holding entries. */
     private int writtenThroughBytes;
     private boolean closed;
+    /**
+     * The file may hold changes no sync has covered: stores through a mapping (which stay dirty
+     * in the page cache after an unmap: munmap writes nothing back), a trim, an extension or a
+     * write-through. Set by the writer, cleared by {@link #force()} on whichever thread flushes.
+     */
+    private volatile boolean unsynced;
 
     private MappedIndexFile(final Path path, final int fullBytes, final int initialValidBytes)
     {
@@ -146,14 +152,15 @@ final class MappedIndexFile
             return region.buffer();
         }
         final int target = preallocate ? (int)Math.max(fullBytes, fileBytes) : (int)fileBytes;
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             if (target > fileBytes)
             {
-                file.setLength(target);
+                extend(channel, target);
                 fileBytes = target;
             }
-            region = MappedRegion.mapReadWrite(file.getChannel(), target);
+            unsynced = true; // stores through the mapping follow
+            region = MappedRegion.mapReadWrite(channel, target);
             mappedBytes = target;
         }
         return region.buffer();
@@ -230,6 +237,7 @@ final class MappedIndexFile
         final int end = (int)Math.min(alignedEnd, fileBytes);
         final ByteBuffer zeros = ZEROS.duplicate();
         int position = writtenThroughBytes;
+        unsynced = true;
         // Briefly opened: once per chunk, i.e. per 8,192 offset-index entries at most.
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
         {
@@ -257,6 +265,7 @@ final class MappedIndexFile
         {
             return; // nothing to cut: no need to open the file
         }
+        unsynced = true;
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
         {
             channel.truncate(newFileBytes);
@@ -281,21 +290,67 @@ final class MappedIndexFile
         }
         if (region != null && fileBytes < mappedBytes)
         {
-            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
+            unsynced = true;
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
             {
-                file.setLength(mappedBytes);
+                extend(channel, mappedBytes);
             }
             fileBytes = mappedBytes;
         }
     }
 
-    /** Writes the mapped pages out; nothing to do while unmapped (nothing is dirty through it). */
-    void force()
+    /**
+     * Extends the file to {@code newBytes} (larger than its size) as {@code RandomAccessFile.setLength}
+     * does, with a zero written at the new last byte: still sparse in between. Through the path's
+     * own file system provider (not {@code java.io.File}), so a simulated disk sees it.
+     */
+    private static void extend(final FileChannel channel, final long newBytes) throws IOException
+    {
+        final ByteBuffer zero = ByteBuffer.allocate(1);
+        // (the caller's map or re-extension marks the file unsynced)
+        while (zero.hasRemaining())
+        {
+            channel.write(zero, newBytes - 1);
+        }
+    }
+
+    /**
+     * Makes the file durable as it is: while mapped, an msync of the mapping (which on Linux also
+     * writes the length a trim or an extension changed); while unmapped, an fsync of the file if it
+     * changed since the last sync. An unmapped index is not clean: the stores made through its
+     * last mapping stay dirty in the page cache after the unmap (munmap writes nothing back), and
+     * only an fsync of the file writes them. (Until 2026-12 nothing was done while unmapped, so an
+     * index evicted from the mapping cache before its segment rolled was never made durable, and
+     * after a power loss a clean start trusted a torn one: PowerLossTest found it.)
+     *
+     * <p>{@code MappedByteBuffer.force()} (msync) goes to the kernel directly, past the path's
+     * file system provider. A path of another file system than the platform's (the power-loss
+     * simulating disk of the engine's crash tests) is forced through a channel as well, so that
+     * its provider learns what became durable; the platform's file system pays nothing for it.
+     */
+    void force() throws IOException
     {
         final MappedRegion mapped = region;
-        if (mapped != null)
+        final boolean changed = unsynced;
+        unsynced = false; // first: a change made during the sync marks the file again
+        try
         {
-            mapped.buffer().force();
+            if (mapped != null)
+            {
+                mapped.buffer().force();
+            }
+            if (mapped == null ? changed : path.getFileSystem() != FileSystems.getDefault())
+            {
+                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
+                {
+                    channel.force(true);
+                }
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            unsynced = true;
+            throw e;
         }
     }
 

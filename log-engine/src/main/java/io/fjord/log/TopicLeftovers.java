@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import io.fjord.log.io.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -52,6 +54,9 @@ final class TopicLeftovers {
                 for (Path dir : leftovers) {
                     DataDirectory.deleteRecursively(dir);
                 }
+                // Durably gone before the intent is: a directory left without either would be
+                // adopted as a topic on the next start.
+                AtomicFiles.fsyncDirectory(dataDir);
                 metrics.unfinishedTopicCreationRemoved();
             }
             metadataFiles.deleteCreationIntent(name);
@@ -83,6 +88,7 @@ final class TopicLeftovers {
         for (Path dir : partitionDirectoriesByTopic().getOrDefault(name, List.of())) {
             DataDirectory.deleteRecursively(dir);
         }
+        AtomicFiles.fsyncDirectory(dataDir); // as in removeUnfinishedCreations
         metadataFiles.delete(name);
         metrics.interruptedTopicDeletionFinished();
     }

@@ -266,6 +266,9 @@ final class TopicRegistry {
             if (failure != null) {
                 throw failure;
             }
+            // The directories' removal is durable before the file that names the topic goes: a
+            // directory without it would be adopted as a topic on the next start.
+            AtomicFiles.fsyncDirectory(dataDir);
             metadataFiles.delete(name);
         } catch (IOException e) {
             throw new LogStorageException("Cannot delete topic '" + name + "' (it is gone; the next start removes"

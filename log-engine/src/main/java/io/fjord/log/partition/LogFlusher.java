@@ -1,5 +1,6 @@
 package io.fjord.log.partition;
 
+import io.fjord.log.io.AtomicFiles;
 import io.fjord.log.LogStorageException;
 import io.fjord.log.segment.LogSegment;
 
@@ -52,6 +53,15 @@ final class LogFlusher {
                         segment.flush();
                     } else {
                         segment.flushAll();
+                    }
+                }
+                if (state.dirSyncPending) {
+                    state.dirSyncPending = false; // first: a roll during the fsync sets it again
+                    try {
+                        AtomicFiles.fsyncDirectory(state.dir);
+                    } catch (IOException e) {
+                        state.dirSyncPending = true;
+                        throw e;
                     }
                 }
             } catch (IOException e) {

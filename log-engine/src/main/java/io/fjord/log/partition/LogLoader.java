@@ -82,7 +82,8 @@ final class LogLoader {
                 if (segment.discardedIndexReason() != null) {
                     logIndexRebuild(segment, segment.discardedIndexReason());
                 }
-                cut = segment.recover(Integer.MAX_VALUE, nextBase, base >= cleanedBelow) > 0;
+                cut = segment.recover(Integer.MAX_VALUE, nextBase, base >= cleanedBelow) > 0
+                        || base >= cleanedBelow && segment.endsShortOf(nextBase);
                 rebuilt.add(segment);
             } else {
                 try {
@@ -98,7 +99,8 @@ final class LogLoader {
                     }
                 } catch (CorruptIndexException e) {
                     logIndexRebuild(segment, e.getMessage());
-                    cut = segment.recover(Integer.MAX_VALUE, nextBase, base >= cleanedBelow) > 0;
+                    cut = segment.recover(Integer.MAX_VALUE, nextBase, base >= cleanedBelow) > 0
+                            || base >= cleanedBelow && segment.endsShortOf(nextBase);
                     rebuilt.add(segment);
                 }
             }

@@ -2,6 +2,7 @@ package io.fjord.log.partition;
 
 import io.fjord.log.AppendListener;
 import io.fjord.log.LogEndPosition;
+import io.fjord.log.LogStorageException;
 import io.fjord.log.EngineConfig;
 import io.fjord.log.EngineMetrics;
 import io.fjord.log.FileRegion;
@@ -332,6 +333,11 @@ public final class PartitionLog implements Closeable {
         if (!state.offline) {
             try {
                 flush();
+                // A clean start trusts every index, so the active segment's too, which no roll wrote out.
+                state.segments.active().flushAll();
+            } catch (IOException e) {
+                flushFailure = new LogStorageException(state.topicPartition + ": writing the indexes out at close failed: "
+                        + e.getMessage(), e);
             } catch (RuntimeException e) {
                 flushFailure = e; // reported after the segments are closed: none may stay open
             }

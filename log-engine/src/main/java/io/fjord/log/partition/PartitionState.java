@@ -39,6 +39,12 @@ final class PartitionState {
     volatile long logStartOffset;
     /** A rollback failed: the tail is unknown until the next open rescans it. */
     volatile boolean offline;
+    /**
+     * A segment file was created (or a name otherwise changed) in {@link #dir} since its last
+     * fsync: the next flush fsyncs the directory too, or the names of fsynced segments could be
+     * lost with power. True at open: loading may have created, cut or deleted segments.
+     */
+    volatile boolean dirSyncPending = true;
     volatile boolean closed;
 
     PartitionState(TopicPartition topicPartition, Path dir, TopicConfig config, FileIo io, MillisClock clock,

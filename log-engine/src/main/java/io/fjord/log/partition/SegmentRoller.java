@@ -37,6 +37,7 @@ final class SegmentRoller {
         // Create the new segment first: if that fails the old one must stay active and untrimmed.
         LogSegment next = LogSegment.create(state.dir, firstOffset, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(),
                 state.io, nowMs);
+        state.dirSyncPending = true; // before the append that publishes offsets in it, which a flush reads first
         segments.put(next);
         segments.activate(next);
         segment.onBecomeInactive();

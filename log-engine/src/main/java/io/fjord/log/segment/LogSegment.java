@@ -661,6 +661,22 @@ public final class LogSegment implements Closeable {
     }
 
     /**
+     * After {@link #recover} of a segment the cleaner never rewrote: whether it ends short of the
+     * next segment's base, i.e. its tail was lost (never fsynced) while a later segment's data
+     * reached the disk. Such a segment ends the log as a cut does: serving the later segments
+     * would leave a hole of offsets in the middle. (A rolled segment always ends exactly where the
+     * next begins: a roll happens at the first offset of the batch that opens the new segment.)
+     */
+    public boolean endsShortOf(long nextSegmentBase) {
+        if (nextSegmentBase == Long.MAX_VALUE || nextOffset >= nextSegmentBase) {
+            return false;
+        }
+        LOG.log(System.Logger.Level.WARNING, "Recovery of {0}: it ends at offset {1}, the next segment begins at {2}:"
+                + " offsets between were lost", logFile, nextOffset, nextSegmentBase);
+        return true;
+    }
+
+    /**
      * Reads bytes at {@code position} until {@code target} is full, then flips it. Only bytes
      * below {@link #sizeBytes()} are stable; any thread.
      */
