@@ -118,10 +118,12 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
 
     /**
      * Descriptors the JVM opens lazily and keeps: the jar files and class-data archives classes are
-     * loaded from, the JDK's modules image and native libraries, the random devices.
+     * loaded from, the JDK's modules image and native libraries, the random devices, and the font
+     * files Java2D keeps open once it has drawn text (the benchmark report's charts).
      */
     static boolean isJvmDescriptor(String target) {
         return target.endsWith(".jar") || target.endsWith(".jsa") || target.endsWith("/lib/modules")
+                || target.contains("/fonts/")
                 || target.endsWith(".so") || target.contains(".so.") || target.startsWith("/dev/")
                 || target.startsWith("/proc/") || target.startsWith("/sys/") || target.equals("?");
     }
