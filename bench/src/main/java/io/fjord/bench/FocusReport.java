@@ -53,10 +53,10 @@ final class FocusReport {
 
     /** One line per session for the run's log. */
     static String logLine(FocusBench.Session s) {
-        return String.format(Locale.ROOT, "[%s] round %d: p50 %s p99 %s p99.9 %s max %s ms (%,d samples)%s; busiest broker threads: %s",
+        return String.format(Locale.ROOT, "[%s] round %d: p50 %s p99 %s p99.9 %s max %s ms (%,d samples)%s; busiest broker threads: %s; GC pauses: %s; wake-ups %,.0f/s (%s)",
                 s.kind().label, s.round(), ms(s.latency().p50Micros()), ms(s.latency().p99Micros()),
                 ms(s.latency().p999Micros()), ms(s.latency().maxMicros()), s.latency().count(), extra(s),
-                s.busiestThreads());
+                s.busiestThreads(), s.gcPauses().describe(), s.wakeUpsPerSecond(), s.busiestWakers());
     }
 
     String markdown(Instant started, Instant finished, String loadAtStart) {
@@ -83,9 +83,11 @@ final class FocusReport {
 
         md.append("| round | broker | p50 ms | p99 ms | p99.9 ms | max ms | samples | ")
                 .append(isolation ? "commitSync p50 / p99 ms | hot partition MB/s | produce errors"
-                        : "records lost | delivered twice").append(" | busiest broker threads (CPU s) |\n");
+                        : "records lost | delivered twice").append(" | GC pauses in the measured window "
+                        + "| broker wake-ups/s (voluntary context switches), most frequent threads "
+                        + "| busiest broker threads (CPU s) |\n");
         md.append("|---:|---|---:|---:|---:|---:|---:|").append(isolation ? "---:|---:|---:|" : "---:|---:|")
-                .append("---|\n");
+                .append("---|---|---|\n");
         for (FocusBench.Session s : sessions) {
             RoundTrips t = s.latency();
             md.append("| ").append(s.round()).append(" | ").append(s.kind().label).append(" | ")
@@ -100,7 +102,9 @@ final class FocusReport {
             } else {
                 md.append(s.tail().lost()).append(" | ").append(s.tail().duplicates()).append(" | ");
             }
-            md.append(s.busiestThreads()).append(" |\n");
+            md.append(s.gcPauses().describe()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%,.0f: ", s.wakeUpsPerSecond())).append(s.busiestWakers())
+                    .append(" | ").append(s.busiestThreads()).append(" |\n");
         }
         md.append("\nMedian over rounds:\n\n");
         md.append("| percentile |");
