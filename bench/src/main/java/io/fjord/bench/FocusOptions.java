@@ -59,7 +59,7 @@ record FocusOptions(
               --rounds N                  A/B rounds, each broker started fresh per session (default 3)
               --seconds N                 measured seconds per session (default 10), after --warm-up-seconds (tail 5, isolation 2)
               --rate N                    --tail: records/s (default 5000)
-              --producers N               --isolation: producers on the hot partition (default 2)
+              --producers N               --isolation: producers on the hot partition (default 1)
               --record-bytes N            --isolation: hot records' size (default 1024)
               --batch-bytes N             --isolation: producer batch.size (default 262144)
               --commit-interval-us N      --isolation: pause between the group's offset commits (default 1000)
@@ -99,7 +99,7 @@ record FocusOptions(
         int warmUpSeconds = mode == Mode.TAIL ? 5 : 2; // tail: the broker is fresh, let JIT settle
         int measuredSeconds = 10;
         int rate = 5_000;
-        int producers = 2;
+        int producers = 1;
         int recordBytes = 1024;
         int batchBytes = 256 * 1024;
         int commitIntervalMicros = 1_000;

@@ -20,7 +20,7 @@ class FocusOptionsTest {
         assertEquals(3, options.rounds());
         assertEquals(2, options.warmUpSeconds());
         assertEquals(10, options.measuredSeconds());
-        assertEquals(2, options.hotProducers());
+        assertEquals(1, options.hotProducers());
         assertEquals(1_000, options.commitIntervalMicros());
         assertEquals(4, options.probeConnections());
         assertEquals(List.of(BrokerKind.FJORD, BrokerKind.KAFKA), options.brokers());
