@@ -57,7 +57,7 @@ record FocusOptions(
                                           partition (acks=1, big batches) and a group commits offsets every millisecond
               --tail                      end-to-end latency at a low fixed rate (100 B, 1 partition, acks=1, linger 0)
               --rounds N                  A/B rounds, each broker started fresh per session (default 3)
-              --seconds N                 measured seconds per session (default 10), after --warm-up-seconds (tail 5, isolation 2)
+              --seconds N                 measured seconds per session (default 10), after --warm-up-seconds (tail 10, isolation 2)
               --rate N                    --tail: records/s (default 5000)
               --producers N               --isolation: producers on the hot partition (default 1)
               --record-bytes N            --isolation: hot records' size (default 1024)
@@ -96,7 +96,9 @@ record FocusOptions(
             throw new IllegalArgumentException("give --isolation or --tail\n" + USAGE);
         }
         int rounds = 3;
-        int warmUpSeconds = mode == Mode.TAIL ? 5 : 2; // tail: the broker is fresh, let JIT settle
+        // Tail: each broker is fresh, and on 2 busy cores C2 was still compiling the request path
+        // (FetchHandler, Exchange.respond, ProduceHandler) 10 s after the first record (JFR).
+        int warmUpSeconds = mode == Mode.TAIL ? 10 : 2;
         int measuredSeconds = 10;
         int rate = 5_000;
         int producers = 1;

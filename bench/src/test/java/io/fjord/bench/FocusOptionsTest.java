@@ -36,7 +36,7 @@ class FocusOptionsTest {
                 "--brokers", "kafka,fjord", "--fjord-cds-archive", "/x.jsa", "--report", "-"}, ROOT);
         assertEquals(FocusOptions.Mode.TAIL, options.mode());
         assertEquals(2_000, options.tailRecordsPerSecond());
-        assertEquals(5, options.warmUpSeconds());
+        assertEquals(10, options.warmUpSeconds());
         assertEquals(5, options.measuredSeconds());
         assertEquals(List.of(BrokerKind.KAFKA, BrokerKind.FJORD), options.brokers());
         assertNull(options.reportFile());
