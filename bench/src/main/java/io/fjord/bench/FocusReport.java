@@ -164,23 +164,23 @@ final class FocusReport {
             double fjordP99 = median(BrokerKind.FJORD, RoundTrips::p99Micros);
             double bound = kafka ? median(BrokerKind.KAFKA, RoundTrips::p99Micros) * ISOLATION_P99_FRACTION_OF_KAFKA
                     : Double.NaN;
-            md.append(targetRow("Metadata p99 on other connections", fjordP99, "1/5 of Kafka's", bound));
+            md.append(targetRow("Metadata p99 on other connections", fjordP99, "1/5 of Kafka's", bound, true));
         } else {
             double fjordP99 = median(BrokerKind.FJORD, RoundTrips::p99Micros);
-            md.append(targetRow("end-to-end p99", fjordP99, "1 ms", TAIL_P99_BOUND_MICROS));
+            md.append(targetRow("end-to-end p99", fjordP99, "1 ms", TAIL_P99_BOUND_MICROS, false));
             double fjordP999 = median(BrokerKind.FJORD, RoundTrips::p999Micros);
             double bound = kafka ? median(BrokerKind.KAFKA, RoundTrips::p999Micros) * TAIL_P999_FRACTION_OF_KAFKA
                     : Double.NaN;
-            md.append(targetRow("end-to-end p99.9", fjordP999, "half of Kafka's", bound));
+            md.append(targetRow("end-to-end p99.9", fjordP999, "half of Kafka's", bound, true));
         }
         return md.toString();
     }
 
-    private static String targetRow(String name, double fjordMicros, String boundName, double boundMicros) {
-        // A fixed bound ("1 ms") says it all; a relative one also shows what it came to in this run.
-        boolean fixed = Character.isDigit(boundName.charAt(0));
+    /** @param relative a bound relative to Kafka also shows what it came to in this run; a fixed one says it all */
+    private static String targetRow(String name, double fjordMicros, String boundName, double boundMicros,
+                                    boolean relative) {
         String bound = Double.isNaN(boundMicros) ? boundName + " (Kafka not run)"
-                : fixed ? boundName : boundName + ": " + ms(boundMicros) + " ms";
+                : relative ? boundName + ": " + ms(boundMicros) + " ms" : boundName;
         String met = Double.isNaN(boundMicros) ? "-" : fjordMicros <= boundMicros ? "yes" : "**no**";
         return "| " + name + " | " + ms(fjordMicros) + " ms | " + bound + " | " + met + " |\n";
     }

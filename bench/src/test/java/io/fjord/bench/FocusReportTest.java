@@ -52,6 +52,12 @@ class FocusReportTest {
                 new RoundTrips(200, 400, 600, 800, 5_000), 100.0, 0);
         FocusReport report = new FocusReport(options, List.of(new FocusBench.Session(1, BrokerKind.FJORD,
                 result.metadata(), result, null, "-", NO_GC, 1, "-")), "abc1234");
+        FocusReport withKafka = new FocusReport(FocusOptions.parse(new String[] {"--isolation"}, Path.of("/repo")),
+                List.of(new FocusBench.Session(1, BrokerKind.FJORD, result.metadata(), result, null, "-", NO_GC, 1, "-"),
+                        new FocusBench.Session(1, BrokerKind.KAFKA, new RoundTrips(900, 2_000, 3_000, 4_000, 10_000),
+                                result, null, "-", NO_GC, 1, "-")), "abc1234");
+        assertTrue(withKafka.targets().contains("| Metadata p99 on other connections | 0.300 ms | 1/5 of Kafka's: 0.400 ms | yes |"),
+                withKafka.targets());
         // Without Kafka in the run there is no bound to judge against.
         assertTrue(report.targets().contains("| Metadata p99 on other connections | 0.300 ms | 1/5 of Kafka's (Kafka not run) | - |"),
                 report.targets());
