@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,13 +54,24 @@ final class IsolationWorkload {
         AtomicLong produceErrors = new AtomicLong();
         AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
         Histogram commitMicros = new Histogram(HIGHEST_MICROS, 3);
+        CountDownLatch joined = new CountDownLatch(1);
         List<Thread> load = new ArrayList<>();
         for (int i = 0; i < options.hotProducers(); i++) {
             load.add(new Thread(() -> produce(options, bootstrap, stop, ackedBytes, produceErrors, loadError),
                     "iso-producer-" + i));
         }
-        load.add(new Thread(() -> commit(options, bootstrap, stop, measureFrom, commitMicros, loadError), "iso-committer"));
+        load.add(new Thread(() -> commit(options, bootstrap, stop, measureFrom, commitMicros, joined, loadError),
+                "iso-committer"));
         load.forEach(Thread::start);
+        // The window opens once the member has joined: on a busy machine Kafka's first join (which
+        // creates __consumer_offsets) took longer than a whole session, and measured no commit.
+        if (!joined.await(JOIN_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS) || loadError.get() != null) {
+            stop.set(true);
+            for (Thread thread : load) {
+                thread.join(STOP_TIMEOUT_MS);
+            }
+            throw new IllegalStateException("group " + GROUP + " did not join on " + bootstrap, loadError.get());
+        }
 
         String[] hostPort = bootstrap.split(":");
         InetSocketAddress address = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
@@ -128,7 +140,7 @@ final class IsolationWorkload {
 
     /** A group member (subscribed, so it has a generation) committing a new offset each time. */
     private static void commit(FocusOptions options, String bootstrap, AtomicBoolean stop, AtomicLong measureFrom,
-                               Histogram commitMicros, AtomicReference<Throwable> loadError) {
+                               Histogram commitMicros, CountDownLatch joined, AtomicReference<Throwable> loadError) {
         Properties props = ClientConfigs.consumer(bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
@@ -140,6 +152,7 @@ final class IsolationWorkload {
                 }
                 consumer.poll(Duration.ofMillis(100));
             }
+            joined.countDown();
             TopicPartition partition = new TopicPartition(COMMIT_TOPIC, 0);
             long offset = 0;
             long pauseNanos = TimeUnit.MICROSECONDS.toNanos(options.commitIntervalMicros());
@@ -156,6 +169,8 @@ final class IsolationWorkload {
             }
         } catch (Throwable t) {
             loadError.compareAndSet(null, t);
+        } finally {
+            joined.countDown(); // a failed join must not keep the run waiting: loadError says why
         }
     }
 }
