@@ -57,7 +57,8 @@ record FocusOptions(
                                           partition (acks=1, big batches) and a group commits offsets every millisecond
               --tail                      end-to-end latency at a low fixed rate (100 B, 1 partition, acks=1, linger 0)
               --rounds N                  A/B rounds, each broker started fresh per session (default 3)
-              --seconds N                 measured seconds per session (default 10), after --warm-up-seconds (tail 10, isolation 2)
+              --seconds N                 measured seconds per session (default 10)
+              --warm-up-seconds N         unmeasured seconds before them (tail 10, isolation 2)
               --rate N                    --tail: records/s (default 5000)
               --producers N               --isolation: producers on the hot partition (default 1)
               --record-bytes N            --isolation: hot records' size (default 1024)
