@@ -26,7 +26,7 @@ final class FocusBench {
     /** One session's figures: the headline round trips and what else the mode measured. */
     record Session(int round, BrokerKind kind, RoundTrips latency, IsolationWorkload.Result isolation,
                    Latency tail, String busiestThreads, GcLog.Summary gcPauses, double wakeUpsPerSecond,
-                   String busiestWakers) {
+                   String busiestWakers, double fetchesPerSecond) {
     }
 
     static List<Session> run(FocusOptions options) throws IOException, InterruptedException {
@@ -92,7 +92,7 @@ final class FocusBench {
             Session session;
             if (options.mode() == FocusOptions.Mode.ISOLATION) {
                 IsolationWorkload.Result result = IsolationWorkload.run(options, broker.bootstrap());
-                session = new Session(round, launcher.kind(), result.metadata(), result, null, null, null, 0, null);
+                session = new Session(round, launcher.kind(), result.metadata(), result, null, null, null, 0, null, Double.NaN);
             } else {
                 Topics.create(broker.bootstrap(), TAIL_TOPIC, 1);
                 Latency latency = EndToEndLatencyWorkload.run(ClientConfigs.latencyProducer(broker.bootstrap()),
@@ -100,7 +100,7 @@ final class FocusBench {
                         Duration.ofSeconds(options.warmUpSeconds()), Duration.ofSeconds(options.measuredSeconds()));
                 RoundTrips trips = new RoundTrips(latency.p50Micros(), latency.p99Micros(), latency.p999Micros(),
                         latency.maxMicros(), latency.measured());
-                session = new Session(round, launcher.kind(), trips, null, latency, null, null, 0, null);
+                session = new Session(round, launcher.kind(), trips, null, latency, null, null, 0, null, Double.NaN);
             }
             long workloadEnded = System.nanoTime();
             String busiest = BrokerRound.busiestThreads(threadsBefore, ProcStats.cpuSecondsByThread(broker.pid()));
@@ -115,7 +115,9 @@ final class FocusBench {
             double to = (workloadEnded - broker.startedNanos()) / 1e9;
             GcLog.Summary gc = GcLog.summarize(GcLog.read(gcLogDir, broker.pid()), from, to);
             return new Session(session.round(), session.kind(), session.latency(), session.isolation(), session.tail(),
-                    busiest, gc, switches / seconds, busiestWakers(switchesBefore, switchesAfter, seconds));
+                    busiest, gc, switches / seconds, busiestWakers(switchesBefore, switchesAfter, seconds),
+                    session.tail() == null || session.tail().fetches() < 0 ? Double.NaN
+                            : session.tail().fetches() / seconds);
         }
     }
 

@@ -72,6 +72,7 @@ class FocusBenchSmokeTest {
             assertEquals(0, session.tail().lost());
             assertEquals(0, session.tail().duplicates());
             assertTrue(session.latency().count() > 0, "latencies recorded");
+            assertTrue(session.fetchesPerSecond() > 0, "the consumer's fetches counted");
             String markdown = Files.readString(report, StandardCharsets.UTF_8);
             assertTrue(markdown.contains("<!-- fjord-bench:tail:fjord:begin") && markdown.contains("| end-to-end p99 |"),
                     markdown);

@@ -14,8 +14,8 @@ class FocusReportTest {
 
     private static FocusBench.Session tail(int round, BrokerKind kind, double p99, double p999) {
         return new FocusBench.Session(round, kind, new RoundTrips(400, p99, p999, p999 * 2, 50_000), null,
-                new Latency(400, p99, p999, p999 * 2, 50_000, 0, 0, 0, 0), "fjord-net 1.00 s", NO_GC, 10_000,
-                "fjord-writer-0 5,000/s");
+                new Latency(400, p99, p999, p999 * 2, 50_000, 0, 0, 0, 0, 25_000), "fjord-net 1.00 s", NO_GC, 10_000,
+                "fjord-writer-0 5,000/s", 2_500);
     }
 
     @Test
@@ -51,11 +51,11 @@ class FocusReportTest {
         IsolationWorkload.Result result = new IsolationWorkload.Result(new RoundTrips(100, 300, 500, 900, 10_000),
                 new RoundTrips(200, 400, 600, 800, 5_000), 100.0, 0);
         FocusReport report = new FocusReport(options, List.of(new FocusBench.Session(1, BrokerKind.FJORD,
-                result.metadata(), result, null, "-", NO_GC, 1, "-")), "abc1234");
+                result.metadata(), result, null, "-", NO_GC, 1, "-", Double.NaN)), "abc1234");
         FocusReport withKafka = new FocusReport(FocusOptions.parse(new String[] {"--isolation"}, Path.of("/repo")),
-                List.of(new FocusBench.Session(1, BrokerKind.FJORD, result.metadata(), result, null, "-", NO_GC, 1, "-"),
+                List.of(new FocusBench.Session(1, BrokerKind.FJORD, result.metadata(), result, null, "-", NO_GC, 1, "-", Double.NaN),
                         new FocusBench.Session(1, BrokerKind.KAFKA, new RoundTrips(900, 2_000, 3_000, 4_000, 10_000),
-                                result, null, "-", NO_GC, 1, "-")), "abc1234");
+                                result, null, "-", NO_GC, 1, "-", Double.NaN)), "abc1234");
         assertTrue(withKafka.targets().contains("| Metadata p99 on other connections | 0.300 ms | 1/5 of Kafka's: 0.400 ms | yes |"),
                 withKafka.targets());
         // Without Kafka in the run there is no bound to judge against.
