@@ -79,7 +79,7 @@ final class EndToEndLatencyWorkload {
             throw new IllegalStateException("e2e consumer failed on " + bootstrap, receiver.error.get());
         }
         return Latency.of(receiver.histogram, sent - receiver.received, receiver.duplicates, retries, receiver.outOfRange,
-                receiver.fetches);
+                receiver.fetches, receiver.fetchLatencyMaxMs);
     }
 
     private static double producerMetric(KafkaProducer<?, ?> producer, String name) {
@@ -106,6 +106,11 @@ final class EndToEndLatencyWorkload {
         long outOfRange;
         /** Fetch requests the consumer sent (its fetch-total metric), -1 when it has none. */
         long fetches = -1;
+        /**
+         * The slowest fetch of the consumer's last metrics window (30 s by default), in ms: with
+         * records arriving every 200 us, a fetch that took fetch.max.wait.ms was not woken by them.
+         */
+        double fetchLatencyMaxMs = Double.NaN;
         private long lastIntended = Long.MIN_VALUE;
 
         Receiver(String bootstrap, String topic) {
@@ -124,6 +129,7 @@ final class EndToEndLatencyWorkload {
                     receive(consumer);
                 } finally {
                     fetches = (long) consumerMetric(consumer, "fetch-total");
+                    fetchLatencyMaxMs = consumerMetric(consumer, "fetch-latency-max");
                 }
             } catch (Throwable t) {
                 error.compareAndSet(null, t);

@@ -83,10 +83,10 @@ final class FocusReport {
 
         md.append("| round | broker | p50 ms | p99 ms | p99.9 ms | max ms | samples | ")
                 .append(isolation ? "commitSync p50 / p99 ms | hot partition MB/s | produce errors"
-                        : "records lost | delivered twice | consumer fetches/s").append(" | GC pauses in the measured window "
+                        : "records lost | delivered twice | consumer fetches/s | slowest fetch ms").append(" | GC pauses in the measured window "
                         + "| broker wake-ups/s (voluntary context switches), most frequent threads "
                         + "| busiest broker threads (CPU s) |\n");
-        md.append("|---:|---|---:|---:|---:|---:|---:|").append(isolation ? "---:|---:|---:|" : "---:|---:|---:|")
+        md.append("|---:|---|---:|---:|---:|---:|---:|").append(isolation ? "---:|---:|---:|" : "---:|---:|---:|---:|")
                 .append("---|---|---|\n");
         for (FocusBench.Session s : sessions) {
             RoundTrips t = s.latency();
@@ -102,7 +102,8 @@ final class FocusReport {
             } else {
                 md.append(s.tail().lost()).append(" | ").append(s.tail().duplicates()).append(" | ")
                         .append(Double.isNaN(s.fetchesPerSecond()) ? "n/a"
-                                : String.format(Locale.ROOT, "%,.0f", s.fetchesPerSecond())).append(" | ");
+                                : String.format(Locale.ROOT, "%,.0f", s.fetchesPerSecond())).append(" | ")
+                        .append(ms(s.tail().fetchLatencyMaxMs() * 1_000)).append(" | ");
             }
             md.append(s.gcPauses().describe()).append(" | ")
                     .append(String.format(Locale.ROOT, "%,.0f: ", s.wakeUpsPerSecond())).append(s.busiestWakers())
@@ -211,8 +212,8 @@ final class FocusReport {
                     r.produceErrors());
         }
         if (s.tail() != null) {
-            return String.format(Locale.ROOT, "; %d lost, %d delivered twice; consumer fetches %,.0f/s", s.tail().lost(),
-                    s.tail().duplicates(), s.fetchesPerSecond());
+            return String.format(Locale.ROOT, "; %d lost, %d delivered twice; consumer fetches %,.0f/s, slowest %s ms",
+                    s.tail().lost(), s.tail().duplicates(), s.fetchesPerSecond(), ms(s.tail().fetchLatencyMaxMs() * 1_000));
         }
         return "";
     }

@@ -9,12 +9,15 @@ import org.HdrHistogram.Histogram;
  * broker answered with OFFSET_OUT_OF_RANGE at an offset it had already returned records below.
  */
 record Latency(double p50Micros, double p99Micros, double p999Micros, double maxMicros, long measured, long lost, long duplicates,
-               long producerRetries, long offsetOutOfRange, long fetches) {
-    /** @param fetches fetch requests the consumer sent, -1 when unknown */
+               long producerRetries, long offsetOutOfRange, long fetches, double fetchLatencyMaxMs) {
+    /**
+     * @param fetches fetch requests the consumer sent, -1 when unknown
+     * @param fetchLatencyMaxMs the consumer's slowest fetch round trip (its fetch-latency-max), NaN when unknown
+     */
     static Latency of(Histogram histogram, long lost, long duplicates, long producerRetries, long offsetOutOfRange,
-                      long fetches) {
+                      long fetches, double fetchLatencyMaxMs) {
         return new Latency(histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
                 histogram.getValueAtPercentile(99.9), histogram.getMaxValue(), histogram.getTotalCount(), lost, duplicates, producerRetries,
-                offsetOutOfRange, fetches);
+                offsetOutOfRange, fetches, fetchLatencyMaxMs);
     }
 }

@@ -14,7 +14,7 @@ class FocusReportTest {
 
     private static FocusBench.Session tail(int round, BrokerKind kind, double p99, double p999) {
         return new FocusBench.Session(round, kind, new RoundTrips(400, p99, p999, p999 * 2, 50_000), null,
-                new Latency(400, p99, p999, p999 * 2, 50_000, 0, 0, 0, 0, 25_000), "fjord-net 1.00 s", NO_GC, 10_000,
+                new Latency(400, p99, p999, p999 * 2, 50_000, 0, 0, 0, 0, 25_000, 3.5), "fjord-net 1.00 s", NO_GC, 10_000,
                 "fjord-writer-0 5,000/s", 2_500);
     }
 
