@@ -29,12 +29,15 @@ public final class Bench {
         if (BenchOptions.wantsHelp(args)) {
             System.out.print(BenchOptions.USAGE);
             System.out.print(ScaleOptions.USAGE);
+            System.out.print(FocusOptions.USAGE);
             System.exit(0);
         }
         int status;
         try {
             if (arguments.contains("--scale")) {
                 ScaleBench.run(ScaleOptions.parse(args, root));
+            } else if (FocusOptions.modeOf(args) != null) {
+                FocusBench.run(FocusOptions.parse(args, root));
             } else {
                 run(BenchOptions.parse(args, root));
             }

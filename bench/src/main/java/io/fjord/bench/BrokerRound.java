@@ -101,7 +101,7 @@ final class BrokerRound {
     }
 
     /** The broker threads that used the most CPU between two snapshots, e.g. "fjord-net 0.21 s, C2 CompilerThre 0.08 s". */
-    private static String busiestThreads(Map<String, Double> before, Map<String, Double> after) {
+    static String busiestThreads(Map<String, Double> before, Map<String, Double> after) {
         List<Map.Entry<String, Double>> used = new ArrayList<>();
         for (Map.Entry<String, Double> thread : after.entrySet()) {
             double seconds = thread.getValue() - before.getOrDefault(thread.getKey(), 0.0);

@@ -78,7 +78,8 @@ final class EndToEndLatencyWorkload {
         if (receiver.error.get() != null) {
             throw new IllegalStateException("e2e consumer failed on " + bootstrap, receiver.error.get());
         }
-        return Latency.of(receiver.histogram, sent - receiver.received, receiver.duplicates, retries, receiver.outOfRange);
+        return Latency.of(receiver.histogram, sent - receiver.received, receiver.duplicates, retries, receiver.outOfRange,
+                receiver.fetches, receiver.fetchLatencyMaxMs);
     }
 
     private static double producerMetric(KafkaProducer<?, ?> producer, String name) {
@@ -103,6 +104,13 @@ final class EndToEndLatencyWorkload {
         long received;
         long duplicates;
         long outOfRange;
+        /** Fetch requests the consumer sent (its fetch-total metric), -1 when it has none. */
+        long fetches = -1;
+        /**
+         * The slowest fetch of the consumer's last metrics window (30 s by default), in ms: with
+         * records arriving every 200 us, a fetch that took fetch.max.wait.ms was not woken by them.
+         */
+        double fetchLatencyMaxMs = Double.NaN;
         private long lastIntended = Long.MIN_VALUE;
 
         Receiver(String bootstrap, String topic) {
@@ -117,6 +125,21 @@ final class EndToEndLatencyWorkload {
             // offset 0 and redeliver everything (seen as "records delivered twice" in a full run).
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+                try {
+                    receive(consumer);
+                } finally {
+                    fetches = (long) consumerMetric(consumer, "fetch-total");
+                    fetchLatencyMaxMs = consumerMetric(consumer, "fetch-latency-max");
+                }
+            } catch (Throwable t) {
+                error.compareAndSet(null, t);
+            } finally {
+                ready.countDown();
+            }
+        }
+
+        private void receive(KafkaConsumer<byte[], byte[]> consumer) {
+            {
                 consumer.assign(Topics.partitions(consumer, topic));
                 consumer.seekToBeginning(consumer.assignment());
                 consumer.assignment().forEach(consumer::position); // resolve offsets before the clock starts
@@ -162,12 +185,18 @@ final class EndToEndLatencyWorkload {
                         received++;
                     }
                 }
-            } catch (Throwable t) {
-                error.compareAndSet(null, t);
-            } finally {
-                ready.countDown();
             }
         }
+    }
+
+    private static double consumerMetric(KafkaConsumer<?, ?> consumer, String name) {
+        for (Map.Entry<MetricName, ? extends Metric> metric : consumer.metrics().entrySet()) {
+            if (metric.getKey().name().equals(name) && metric.getKey().group().equals("consumer-fetch-manager-metrics")
+                    && metric.getKey().tags().size() == 1) { // the client-wide one, not per topic
+                return ((Number) metric.getValue().metricValue()).doubleValue();
+            }
+        }
+        return -1;
     }
 
     /** Waits until System.nanoTime() reaches {@code deadline}; returns at once when already late. */

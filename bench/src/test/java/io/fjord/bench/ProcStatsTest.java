@@ -57,4 +57,16 @@ class ProcStatsTest {
         assertThrows(IllegalArgumentException.class, () -> ProcStats.parseMaxOpenFiles("Max processes 1 1 processes"));
         assertTrue(ProcStats.maxOpenFiles(ProcessHandle.current().pid()) != 0);
     }
+
+    @Test
+    void readsVoluntarySwitchesPerThreadName() {
+        String status = "Name:\tfjord-writer-0\nState:\tS (sleeping)\nvoluntary_ctxt_switches:\t10531\n"
+                + "nonvoluntary_ctxt_switches:\t2829\n";
+        org.junit.jupiter.api.Assertions.assertEquals("fjord-writer-0", ProcStats.statusField(status, "Name:"));
+        org.junit.jupiter.api.Assertions.assertEquals("10531", ProcStats.statusField(status, "voluntary_ctxt_switches:"));
+        assertThrows(IllegalArgumentException.class, () -> ProcStats.statusField(status, "Cpus_allowed:"));
+        // This JVM's own threads: at least the main thread, each count non-negative.
+        java.util.Map<String, Long> own = ProcStats.voluntarySwitchesByThread(ProcessHandle.current().pid());
+        assertTrue(!own.isEmpty() && own.values().stream().allMatch(count -> count >= 0), own.toString());
+    }
 }
