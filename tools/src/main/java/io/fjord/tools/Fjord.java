@@ -7,6 +7,7 @@ import io.fjord.net.ListenSocket;
 import io.fjord.protocol.broker.Broker;
 import io.fjord.protocol.broker.BrokerConfig;
 import io.fjord.protocol.broker.BrokerStartException;
+import io.fjord.protocol.broker.EditDistance;
 import io.fjord.protocol.metrics.HttpListener;
 
 import java.io.IOException;
@@ -153,30 +154,11 @@ public final class Fjord {
     /** " (did you mean 'broker'?)" for a command one or two edits away from a real one, else "". */
     static String suggestion(String typed) {
         for (String command : COMMANDS) {
-            if (editDistance(typed, command) <= 2) {
+            if (EditDistance.between(typed, command) <= 2) {
                 return " (did you mean '" + command + "'?)";
             }
         }
         return "";
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     /**

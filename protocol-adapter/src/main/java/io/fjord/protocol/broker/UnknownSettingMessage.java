@@ -33,28 +33,8 @@ final class UnknownSettingMessage {
     /** The {@code count} names nearest to {@code key} by edit distance, nearest first, ties by name. */
     static List<String> closest(String key, Set<String> names, int count) {
         return names.stream()
-                .sorted(Comparator.<String>comparingInt(name -> editDistance(key, name)).thenComparing(name -> name))
+                .sorted(Comparator.<String>comparingInt(name -> EditDistance.between(key, name)).thenComparing(name -> name))
                 .limit(count)
                 .toList();
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions, each costing 1. */
-    static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

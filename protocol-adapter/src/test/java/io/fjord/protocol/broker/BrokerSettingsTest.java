@@ -192,11 +192,11 @@ class BrokerSettingsTest {
 
     @Test
     void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
-        assertEquals(0, UnknownSettingMessage.editDistance("node.id", "node.id"));
-        assertEquals(1, UnknownSettingMessage.editDistance("node.id", "node.ids"));
-        assertEquals(1, UnknownSettingMessage.editDistance("node.id", "node.i"));
-        assertEquals(1, UnknownSettingMessage.editDistance("node.id", "nide.id"));
-        assertEquals(3, UnknownSettingMessage.editDistance("", "abc"));
-        assertEquals(3, UnknownSettingMessage.editDistance("kitten", "sitting"));
+        assertEquals(0, EditDistance.between("node.id", "node.id"));
+        assertEquals(1, EditDistance.between("node.id", "node.ids"));
+        assertEquals(1, EditDistance.between("node.id", "node.i"));
+        assertEquals(1, EditDistance.between("node.id", "nide.id"));
+        assertEquals(3, EditDistance.between("", "abc"));
+        assertEquals(3, EditDistance.between("kitten", "sitting"));
     }
 }
