@@ -90,32 +90,45 @@ public final class LogSegment implements Closeable {
         FileChannel opened = io.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         OffsetIndex offsets = null;
+        TimeIndex times = null;
+        long sizeOnDisk;
         try {
             try {
                 offsets = new OffsetIndex(indexPath, baseOffset, maxIndexBytes);
             } catch (CorruptIndexException e) {
                 offsets = new OffsetIndex(discardIndexFile(indexPath, e), baseOffset, maxIndexBytes);
             }
-            TimeIndex times;
             try {
                 times = new TimeIndex(timeIndexPath, baseOffset, maxIndexBytes);
             } catch (CorruptIndexException e) {
                 times = new TimeIndex(discardIndexFile(timeIndexPath, e), baseOffset, maxIndexBytes);
             }
-            this.timeIndex = times;
+            // Inside the try: an interrupted thread fails here too, and nothing opened may outlive it.
+            sizeOnDisk = opened.size();
         } catch (IOException | RuntimeException e) {
-            if (offsets != null) {
-                offsets.close();
-            }
-            opened.close();
+            closeAfterFailure(times, e);
+            closeAfterFailure(offsets, e);
+            closeAfterFailure(opened, e);
             throw e;
         }
+        this.timeIndex = times;
         this.channel = opened;
         this.offsetIndex = offsets;
         this.mappings = io instanceof CachingFileIo caching && caching.indexMappings() != null
                 ? new IndexMappings(caching.indexMappings(), offsets, timeIndex) : null;
         this.indexFilesExisted = existed && discardedIndexReason == null;
-        this.sizeBytes = (int) Math.min(Integer.MAX_VALUE, opened.size());
+        this.sizeBytes = (int) Math.min(Integer.MAX_VALUE, sizeOnDisk);
+    }
+
+    private static void closeAfterFailure(java.io.Closeable opened, Exception failure) {
+        if (opened == null) {
+            return;
+        }
+        try {
+            opened.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** Deletes an index file that cannot be opened, remembering why; returns its path for a fresh one. */
