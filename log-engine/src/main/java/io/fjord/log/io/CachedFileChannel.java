@@ -89,91 +89,64 @@ public final class CachedFileChannel extends FileChannel {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
-        FileChannel file = handle.pin();
-        try {
-            return file.read(dst, position);
-        } catch (ClosedChannelException e) {
-            handle.reopenIfClosedUnder(file);
-            throw e;
-        } finally {
-            handle.release();
-        }
+        return (int) pinned(file -> file.read(dst, position));
     }
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
-        FileChannel file = handle.pin();
-        try {
-            return file.write(src, position);
-        } catch (ClosedChannelException e) {
-            handle.reopenIfClosedUnder(file);
-            throw e;
-        } finally {
-            handle.release();
-        }
+        return (int) pinned(file -> file.write(src, position));
     }
 
     @Override
     public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-        FileChannel file = handle.pin();
-        try {
-            return file.transferTo(position, count, target); // the real channel: sendfile
-        } catch (ClosedChannelException e) {
-            handle.reopenIfClosedUnder(file);
-            throw e;
-        } finally {
-            handle.release();
-        }
+        return pinned(file -> file.transferTo(position, count, target)); // the real channel: sendfile
     }
 
     @Override
     public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-        FileChannel file = handle.pin();
-        try {
-            return file.transferFrom(src, position, count);
-        } catch (ClosedChannelException e) {
-            handle.reopenIfClosedUnder(file);
-            throw e;
-        } finally {
-            handle.release();
-        }
+        return pinned(file -> file.transferFrom(src, position, count));
     }
 
     @Override
     public long size() throws IOException {
-        FileChannel file = handle.pin();
-        try {
-            return file.size();
-        } catch (ClosedChannelException e) {
-            handle.reopenIfClosedUnder(file);
-            throw e;
-        } finally {
-            handle.release();
-        }
+        return pinned(FileChannel::size);
     }
 
     @Override
     public FileChannel truncate(long size) throws IOException {
-        FileChannel file = handle.pin();
-        try {
+        pinned(file -> {
             file.truncate(size);
             synchronized (positionLock) {
                 position = Math.min(position, size);
             }
-            return this;
-        } catch (ClosedChannelException e) {
-            handle.reopenIfClosedUnder(file);
-            throw e;
-        } finally {
-            handle.release();
-        }
+            return 0;
+        });
+        return this;
     }
 
     @Override
     public void force(boolean metaData) throws IOException {
+        pinned(file -> {
+            file.force(metaData); // fsync works on the inode: dirty pages written via any descriptor
+            return 0;
+        });
+    }
+
+    /** One operation on the real channel, held open for it by a pin. */
+    @FunctionalInterface
+    private interface PinnedOperation {
+        long on(FileChannel file) throws IOException;
+    }
+
+    /**
+     * Runs {@code operation} on the pinned real channel. If it fails because the descriptor was closed
+     * under it (an interrupt of any thread using it closes it for all), the file is reopened for the
+     * other users; the failed operation still fails.
+     */
+    private long pinned(PinnedOperation operation) throws IOException {
         FileChannel file = handle.pin();
         try {
-            file.force(metaData); // fsync works on the inode: dirty pages written via any descriptor
+            return operation.on(file);
         } catch (ClosedChannelException e) {
             handle.reopenIfClosedUnder(file);
             throw e;
